@@ -1,0 +1,306 @@
+package io.splitvisor.x86.exec;
+
+import io.splitvisor.x86.cpu.Alu;
+import io.splitvisor.x86.cpu.Cpu;
+import io.splitvisor.x86.cpu.ExitSignal;
+import io.splitvisor.x86.cpu.GuestFault;
+import io.splitvisor.x86.cpu.Mmu;
+import io.splitvisor.x86.cpu.MulDiv;
+import io.splitvisor.x86.decode.Insn;
+import io.splitvisor.x86.decode.Op;
+
+/**
+ * Runs decoded blocks: a loop over the block's instructions with one switch on the handler number. The common
+ * integer instructions are handled here; the rest go to {@link ColdOps}. Keep {@link #exec} small enough for
+ * HotSpot to compile (under 8,000 bytes of bytecode; a test checks).
+ */
+final class Executor {
+    static final int OK = 0;
+    static final int FAULT = 1;
+    static final int EXIT = 2;
+
+    final Cpu c;
+    final long[] regs;
+    final Mmu m;
+    final ColdOps cold;
+    /** Set by a handler to end the block after the current instruction (SMC, pending exit). */
+    boolean abort;
+    /** The current instruction completed with an exit to report (OUT, MMIO write, HLT). */
+    boolean exitPending;
+    long retired;
+    /** The instruction that faulted or exited, after {@link #runBlock} returned FAULT or EXIT. */
+    Insn faulting;
+    int faultVector;
+    int faultError;
+    boolean faultHasError;
+
+    Executor(Cpu c, Mmu m, ColdOps cold) {
+        this.c = c;
+        this.regs = c.regs;
+        this.m = m;
+        this.cold = cold;
+    }
+
+    /** Runs up to {@code limit} instructions of the block. On FAULT the fault is in the Cpu's GuestFault. */
+    int runBlock(Block b, int limit) {
+        Insn[] code = b.code;
+        int n = Math.min(limit, b.count);
+        int i = 0;
+        abort = false;
+        try {
+            do {
+                exec(code[i]);
+                i++;
+            } while (i < n && !abort);
+        } catch (GuestFault f) {
+            faultVector = f.vector;
+            faultError = f.errorCode;
+            faultHasError = f.hasErrorCode;
+            return stopAt(code[i], i, FAULT);
+        } catch (ExitSignal e) {
+            return stopAt(code[i], i, EXIT);
+        }
+        retired += i;
+        Insn last = code[i - 1];
+        if (!last.branch) {
+            c.rip = last.nextRip;
+        }
+        return OK;
+    }
+
+    private int stopAt(Insn in, int done, int status) {
+        retired += done;
+        c.rip = in.nextRip - in.len;
+        faulting = in;
+        return status;
+    }
+
+    long ea(Insn in) {
+        long a = in.disp + regs[in.base] + (regs[in.index] << in.scale);
+        if (in.eaSpecial != 0) {
+            if ((in.eaSpecial & Insn.EA_ADDR32) != 0) {
+                a &= 0xFFFFFFFFL;
+            }
+            if ((in.eaSpecial & Insn.EA_SEGMENT) != 0) {
+                a += in.segment == 4 ? c.fsBase : c.gsBase;
+            }
+        }
+        return a;
+    }
+
+    void push(int size, long v) {
+        long sp = regs[4] - size;
+        m.write(size, sp, v);
+        regs[4] = sp;
+    }
+
+    long pop(int size) {
+        long sp = regs[4];
+        long v = m.read(size, sp);
+        regs[4] = sp + size;
+        return v;
+    }
+
+    private long branchTarget(long t) {
+        if (!Cpu.canonical(t)) {
+            throw c.gp0();
+        }
+        return t;
+    }
+
+    void exec(Insn in) {
+        final Cpu c = this.c;
+        final int s = in.size;
+        switch (in.op) {
+            case Op.NOP:
+                break;
+            case Op.MOV_RR:
+                c.set(s, in.rm, c.get(s, in.reg));
+                break;
+            case Op.MOV_MR:
+                m.write(s, ea(in), c.get(s, in.reg));
+                break;
+            case Op.MOV_RM:
+                c.set(s, in.reg, m.read(s, ea(in)));
+                break;
+            case Op.MOV_RI:
+                c.set(s, in.rm, in.imm);
+                break;
+            case Op.MOV_MI:
+                m.write(s, ea(in), in.imm);
+                break;
+            case Op.MOVZX_RR:
+                c.set(s, in.rm, c.get(in.size2, in.reg));
+                break;
+            case Op.MOVZX_RM:
+                c.set(s, in.reg, m.read(in.size2, ea(in)));
+                break;
+            case Op.MOVSX_RR:
+                c.set(s, in.rm, Cpu.sext(in.size2, c.get(in.size2, in.reg)));
+                break;
+            case Op.MOVSX_RM:
+                c.set(s, in.reg, Cpu.sext(in.size2, m.read(in.size2, ea(in))));
+                break;
+            case Op.LEA: {
+                long a = in.disp + regs[in.base] + (regs[in.index] << in.scale);
+                c.set(s, in.reg, in.addr32 ? a & 0xFFFFFFFFL : a);
+                break;
+            }
+            case Op.ALU_RR: {
+                long r = Alu.alu(c, in.sub, s, c.get(s, in.rm), c.get(s, in.reg));
+                if (in.sub < Alu.CMP) {
+                    c.set(s, in.rm, r);
+                }
+                break;
+            }
+            case Op.ALU_RI: {
+                long r = Alu.alu(c, in.sub, s, c.get(s, in.rm), in.imm);
+                if (in.sub < Alu.CMP) {
+                    c.set(s, in.rm, r);
+                }
+                break;
+            }
+            case Op.ALU_RM: {
+                long r = Alu.alu(c, in.sub, s, c.get(s, in.reg), m.read(s, ea(in)));
+                if (in.sub < Alu.CMP) {
+                    c.set(s, in.reg, r);
+                }
+                break;
+            }
+            case Op.ALU_MR:
+                aluMem(in, c.get(s, in.reg));
+                break;
+            case Op.ALU_MI:
+                aluMem(in, in.imm);
+                break;
+            case Op.UNARY_R:
+                c.set(s, in.rm, Alu.unary(c, in.sub, s, c.get(s, in.rm)));
+                break;
+            case Op.UNARY_M: {
+                long a = ea(in);
+                long r = Alu.unary(c, in.sub, s, m.readRmw(s, a));
+                m.write(s, a, r);
+                break;
+            }
+            case Op.SHIFT_R:
+                c.set(s, in.rm, Alu.shift(c, in.sub, s, c.get(s, in.rm), shiftCount(in)));
+                break;
+            case Op.JCC:
+                c.rip = c.cond(in.sub) ? in.imm : in.nextRip;
+                break;
+            case Op.JMP:
+                c.rip = in.imm;
+                break;
+            case Op.CALL:
+                push(8, in.nextRip);
+                c.rip = in.imm;
+                break;
+            case Op.RET: {
+                long t = branchTarget(m.read64(regs[4]));
+                regs[4] += 8 + in.imm;
+                c.rip = t;
+                break;
+            }
+            case Op.PUSH_R:
+                push(s, c.get(s, in.rm));
+                break;
+            case Op.POP_R: {
+                long v = pop(s);
+                c.set(s, in.rm, v);
+                break;
+            }
+            case Op.PUSH_I:
+                push(s, in.imm);
+                break;
+            case Op.CMOV_RR:
+                if (c.cond(in.sub)) {
+                    c.set(s, in.rm, c.get(s, in.reg));
+                } else if (s == 4) {
+                    regs[in.rm] &= 0xFFFFFFFFL;
+                }
+                break;
+            case Op.CMOV_RM: {
+                long v = m.read(s, ea(in));
+                if (c.cond(in.sub)) {
+                    c.set(s, in.reg, v);
+                } else if (s == 4) {
+                    regs[in.reg] &= 0xFFFFFFFFL;
+                }
+                break;
+            }
+            case Op.SETCC_R:
+                c.set(1, in.rm, c.cond(in.sub) ? 1 : 0);
+                break;
+            case Op.SETCC_M:
+                m.write8(ea(in), c.cond(in.sub) ? 1 : 0);
+                break;
+            case Op.IMUL_RR:
+                c.set(s, in.rm, MulDiv.imul(c, s, c.get(s, in.reg), in.variant ? in.imm : c.get(s, in.rm)));
+                break;
+            case Op.IMUL_RM: {
+                long v = m.read(s, ea(in));
+                c.set(s, in.reg, MulDiv.imul(c, s, v, in.variant ? in.imm : c.get(s, in.reg)));
+                break;
+            }
+            case Op.JMP_R:
+                c.rip = branchTarget(regs[in.rm]);
+                break;
+            case Op.JMP_M:
+                c.rip = branchTarget(m.read64(ea(in)));
+                break;
+            case Op.CALL_R: {
+                long t = branchTarget(regs[in.rm]);
+                push(8, in.nextRip);
+                c.rip = t;
+                break;
+            }
+            case Op.CALL_M: {
+                long t = branchTarget(m.read64(ea(in)));
+                push(8, in.nextRip);
+                c.rip = t;
+                break;
+            }
+            case Op.LEAVE: {
+                long v = m.read(s, regs[5]);
+                regs[4] = regs[5] + s;
+                c.set(s, 5, v);
+                break;
+            }
+            case Op.CBW:
+                c.set(s, 0, Cpu.sext(s >> 1, c.get(s >> 1, 0)));
+                break;
+            case Op.CWD:
+                c.set(s, 2, Cpu.sext(s, c.get(s, 0)) >> 63);
+                break;
+            case Op.MULDIV_R:
+                MulDiv.exec(c, in.sub, s, c.get(s, in.rm));
+                break;
+            case Op.MULDIV_M:
+                MulDiv.exec(c, in.sub, s, m.read(s, ea(in)));
+                break;
+            case Op.XCHG_RR: {
+                long a = c.get(s, in.rm);
+                c.set(s, in.rm, c.get(s, in.reg));
+                c.set(s, in.reg, a);
+                break;
+            }
+            default:
+                cold.exec(this, in);
+        }
+    }
+
+    int shiftCount(Insn in) {
+        return in.variant ? (int) regs[1] & 0xFF : (int) in.imm;
+    }
+
+    private void aluMem(Insn in, long src) {
+        int s = in.size;
+        long a = ea(in);
+        if (in.sub >= Alu.CMP) {
+            Alu.alu(c, in.sub, s, m.read(s, a), src);
+        } else {
+            long r = Alu.alu(c, in.sub, s, m.readRmw(s, a), src);
+            m.write(s, a, r);
+        }
+    }
+}

@@ -1,0 +1,539 @@
+package io.splitvisor.x86.exec;
+
+import io.splitvisor.engine.CpuidModel;
+import io.splitvisor.engine.DescriptorTable;
+import io.splitvisor.engine.Exit;
+import io.splitvisor.engine.ExitReason;
+import io.splitvisor.engine.Gpr;
+import io.splitvisor.engine.GuestMemory;
+import io.splitvisor.engine.GuestMemoryListener;
+import io.splitvisor.engine.RegisterState;
+import io.splitvisor.engine.Segment;
+import io.splitvisor.engine.SegmentRegister;
+import io.splitvisor.engine.Vcpu;
+import io.splitvisor.x86.cpu.Cpu;
+import io.splitvisor.x86.cpu.Flags;
+import io.splitvisor.x86.cpu.GuestFault;
+import io.splitvisor.x86.cpu.MemoryPort;
+import io.splitvisor.x86.cpu.Mmu;
+import io.splitvisor.x86.cpu.Vectors;
+import io.splitvisor.x86.decode.Insn;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * A vCPU of the interpreter: the dispatcher loop over decoded blocks, exits, exception and interrupt delivery, and
+ * the events other threads post (stop requests, interrupts, code written by the host, remapped pages), which are
+ * checked at block boundaries with one volatile read.
+ */
+public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListener {
+    private static final int ASYNC_STOP = 1;
+    private static final int ASYNC_IRQ = 2;
+    private static final int ASYNC_CODE = 4;
+    private static final VarHandle ASYNC;
+
+    static {
+        try {
+            ASYNC = MethodHandles.lookup().findVarHandle(InterpreterVcpu.class, "async", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final Cpu c = new Cpu();
+    final Mmu m;
+    private final GuestMemory memory;
+    private final CodeCache cache;
+    private final Executor x;
+    private final Interrupts interrupts;
+    private final Registers registers;
+    private final Exit exit = new Exit();
+    private volatile int async;
+    private final AtomicLongArray pendingIrq = new AtomicLongArray(4);
+    private final ConcurrentLinkedQueue<Long> writtenPages = new ConcurrentLinkedQueue<>();
+    private boolean closed;
+
+    // completion of an IN or MMIO read on the next run
+    private boolean completionPending;
+    private boolean ioValid;
+    private long ioData;
+    private boolean mmioValid;
+    private long mmioAddress;
+    private long mmioData;
+
+    private boolean shadowPending;
+    private boolean shadowActive;
+    private InstructionTrace trace;
+
+    public InterpreterVcpu(GuestMemory memory, CpuidModel cpuid) {
+        this.memory = memory;
+        this.m = new Mmu(c, memory, this);
+        this.cache = new CodeCache(c, m, memory);
+        this.interrupts = new Interrupts(c, m, this);
+        this.registers = new Registers(this, c);
+        SystemOps sys = new SystemOps(this, c, m, cpuid, interrupts);
+        this.x = new Executor(c, m, new ColdOps(sys, new StringOps(sys)));
+        memory.addListener(this);
+    }
+
+    // ---- the dispatcher ---------------------------------------------------------------------------------------
+
+    @Override
+    public Exit run(long maxInstructions) {
+        if (closed) {
+            throw new IllegalStateException("vCPU is closed");
+        }
+        long end = maxInstructions > Long.MAX_VALUE - x.retired ? Long.MAX_VALUE : x.retired + maxInstructions;
+        if (completionPending) {
+            completionPending = false;
+            if (end - x.retired <= 0) {
+                return exit.simple(ExitReason.INSTRUCTION_LIMIT);
+            }
+            Exit e = runOne(null, 1);
+            if (e != null) {
+                return e;
+            }
+        }
+        Block prev = null;
+        while (true) {
+            if (async != 0) {
+                Exit e = handleEvents();
+                if (e != null) {
+                    return e;
+                }
+                prev = null;
+            }
+            long left = end - x.retired;
+            if (left <= 0) {
+                return exit.simple(ExitReason.INSTRUCTION_LIMIT);
+            }
+            Block b;
+            try {
+                b = cache.lookup(c.rip, prev);
+            } catch (GuestFault f) {
+                Exit e = raise(f.vector, f.errorCode, f.hasErrorCode);
+                if (e != null) {
+                    return e;
+                }
+                prev = null;
+                continue;
+            }
+            Exit e = runOne(b, left);
+            if (e != null) {
+                return e;
+            }
+            prev = x.faulting == null ? b : null;
+        }
+    }
+
+    /** Runs one block (or one instruction when {@code b} is null); returns an exit or null to go on. */
+    private Exit runOne(Block b, long left) {
+        boolean single = b == null || shadowActive || (c.rflagsOther & Flags.TF) != 0 || trace != null;
+        boolean trap = (c.rflagsOther & Flags.TF) != 0;
+        if (b == null) {
+            try {
+                b = cache.lookup(c.rip, null);
+            } catch (GuestFault f) {
+                return raise(f.vector, f.errorCode, f.hasErrorCode);
+            }
+        }
+        int limit = single ? 1 : (int) Math.min(left, b.count);
+        if (trace != null) {
+            trace.before(this, b.code[0]);
+        }
+        x.faulting = null;
+        int status = x.runBlock(b, limit);
+        if (shadowActive) {
+            shadowActive = false;
+        }
+        if (shadowPending) {
+            shadowPending = false;
+            shadowActive = true;
+        }
+        Exit result = null;
+        if (status == Executor.FAULT) {
+            result = raise(x.faultVector, x.faultError, x.faultHasError);
+        } else if (status == Executor.EXIT) {
+            completionPending = true;
+            return exit;
+        } else if (trap) {
+            c.dr[6] |= 1L << 14;
+            result = raise(Vectors.DB, 0, false);
+        }
+        if (x.exitPending) {
+            x.exitPending = false;
+            return exit;
+        }
+        return result;
+    }
+
+    /** Delivers an exception at the current RIP, with the double- and triple-fault rules. */
+    private Exit raise(int vector, int errorCode, boolean hasError) {
+        int v = vector;
+        int err = errorCode;
+        boolean hasErr = hasError;
+        while (true) {
+            try {
+                interrupts.deliver(v, err, hasErr, c.rip, Interrupts.EXCEPTION);
+                return null;
+            } catch (GuestFault f) {
+                int second = f.vector;
+                if (v == Vectors.DF) {
+                    return exit.shutdown(second, f.errorCode, "triple fault: " + Vectors.name(second)
+                            + " while delivering #DF");
+                }
+                boolean dbl = (Vectors.contributory(v) && Vectors.contributory(second))
+                        || (v == Vectors.PF && (second == Vectors.PF || Vectors.contributory(second)));
+                if (dbl) {
+                    v = Vectors.DF;
+                    err = 0;
+                    hasErr = true;
+                } else {
+                    v = second;
+                    err = f.errorCode;
+                    hasErr = f.hasErrorCode;
+                }
+            }
+        }
+    }
+
+    private Exit handleEvents() {
+        int a = async;
+        if ((a & ASYNC_STOP) != 0) {
+            ASYNC.getAndBitwiseAnd(this, ~ASYNC_STOP);
+            return exit.simple(ExitReason.STOP_REQUESTED);
+        }
+        if ((a & ASYNC_CODE) != 0) {
+            ASYNC.getAndBitwiseAnd(this, ~ASYNC_CODE);
+            Long p;
+            boolean remapped = false;
+            while ((p = writtenPages.poll()) != null) {
+                remapped |= p < 0;
+                cache.invalidatePage(p < 0 ? ~p : p);
+            }
+            if (remapped) {
+                flushTranslations();
+            }
+        }
+        if ((a & ASYNC_IRQ) != 0 && c.interruptsEnabled() && !shadowActive) {
+            int vector = takeDeliverableIrq();
+            if (vector >= 0) {
+                try {
+                    interrupts.deliver(vector, 0, false, c.rip, Interrupts.EXTERNAL);
+                } catch (GuestFault f) {
+                    return raise(f.vector, f.errorCode, f.hasErrorCode);
+                }
+            }
+        }
+        return null;
+    }
+
+    private int highestPendingIrq() {
+        for (int w = 3; w >= 0; w--) {
+            long bits = pendingIrq.get(w);
+            if (bits != 0) {
+                return w * 64 + 63 - Long.numberOfLeadingZeros(bits);
+            }
+        }
+        return -1;
+    }
+
+    private int takeDeliverableIrq() {
+        ASYNC.getAndBitwiseAnd(this, ~ASYNC_IRQ);
+        int v = highestPendingIrq();
+        if (v < 0) {
+            return -1;
+        }
+        ASYNC.getAndBitwiseOr(this, ASYNC_IRQ); // more may remain; re-checked next boundary
+        if ((v >> 4) <= (c.cr8 & 0xF)) {
+            return -1;
+        }
+        long bit = 1L << (v & 63);
+        while (true) {
+            long old = pendingIrq.get(v >> 6);
+            if (pendingIrq.compareAndSet(v >> 6, old, old & ~bit)) {
+                break;
+            }
+        }
+        return v;
+    }
+
+    // ---- callbacks from the instruction handlers ---------------------------------------------------------------
+
+    void setCpl(int cpl) {
+        if (c.cpl != cpl) {
+            c.cpl = cpl;
+            flushTranslations();
+        }
+    }
+
+    void flushTranslations() {
+        m.flush();
+        cache.epoch++;
+    }
+
+    void endBlockForEvents(Executor ex) {
+        ex.abort = true;
+    }
+
+    void startInterruptShadow() {
+        shadowPending = true;
+    }
+
+    void halt(Executor ex) {
+        ex.abort = true;
+        int v = highestPendingIrq();
+        if (c.interruptsEnabled() && v >= 0 && (v >> 4) > (c.cr8 & 0xF)) {
+            return; // wakes at once: the interrupt is delivered at the next boundary
+        }
+        exit.simple(ExitReason.HLT);
+        ex.exitPending = true;
+    }
+
+    long tsc() {
+        return System.nanoTime() + c.tscOffset;
+    }
+
+    long portIn(int port, int size) {
+        if (ioValid) {
+            ioValid = false;
+            if (exit.reason() == ExitReason.IO_IN && exit.port() == port && exit.size() == size) {
+                return Cpu.mask(size, ioData);
+            }
+        }
+        exit.io(true, port, size, 0, 1);
+        throw io.splitvisor.x86.cpu.ExitSignal.INSTANCE;
+    }
+
+    void portOut(Executor ex, int port, int size, long value) {
+        exit.io(false, port, size, Cpu.mask(size, value), 1);
+        ex.exitPending = true;
+        ex.abort = true;
+    }
+
+    @Override
+    public long mmioRead(long physical, int size) {
+        if (mmioValid) {
+            mmioValid = false;
+            if (exit.reason() == ExitReason.MMIO_READ && mmioAddress == physical && exit.size() == size) {
+                return Cpu.mask(size, mmioData);
+            }
+        }
+        exit.mmio(true, physical, size, 0);
+        throw io.splitvisor.x86.cpu.ExitSignal.INSTANCE;
+    }
+
+    @Override
+    public void mmioWrite(long physical, int size, long value) {
+        exit.mmio(false, physical, size, Cpu.mask(size, value));
+        x.exitPending = true;
+        x.abort = true;
+    }
+
+    @Override
+    public void codePageWritten(long physicalPage) {
+        cache.invalidatePage(physicalPage);
+        x.abort = true;
+    }
+
+    // ---- GuestMemoryListener (any thread) ------------------------------------------------------------------
+
+    @Override
+    public void codeWritten(long firstPage, long lastPage) {
+        for (long p = firstPage; p <= lastPage; p += GuestMemory.PAGE_SIZE) {
+            writtenPages.add(p);
+        }
+        ASYNC.getAndBitwiseOr(this, ASYNC_CODE);
+    }
+
+    @Override
+    public void mappingChanged(long page) {
+        writtenPages.add(~page);
+        ASYNC.getAndBitwiseOr(this, ASYNC_CODE);
+    }
+
+    // ---- Vcpu API -------------------------------------------------------------------------------------------
+
+    @Override
+    public void completeIn(long data) {
+        if (exit.reason() != ExitReason.IO_IN) {
+            throw new IllegalStateException("the last exit was not IO_IN but " + exit.reason());
+        }
+        ioData = data;
+        ioValid = true;
+    }
+
+    @Override
+    public void completeMmioRead(long data) {
+        if (exit.reason() != ExitReason.MMIO_READ) {
+            throw new IllegalStateException("the last exit was not MMIO_READ but " + exit.reason());
+        }
+        mmioAddress = exit.address();
+        mmioData = data;
+        mmioValid = true;
+    }
+
+    @Override
+    public void injectInterrupt(int vector) {
+        if (vector < 32 || vector > 255) {
+            throw new IllegalArgumentException("external interrupt vector must be 32..255: " + vector);
+        }
+        long bit = 1L << (vector & 63);
+        while (true) {
+            long old = pendingIrq.get(vector >> 6);
+            if (pendingIrq.compareAndSet(vector >> 6, old, old | bit)) {
+                break;
+            }
+        }
+        ASYNC.getAndBitwiseOr(this, ASYNC_IRQ);
+    }
+
+    @Override
+    public void requestStop() {
+        ASYNC.getAndBitwiseOr(this, ASYNC_STOP);
+    }
+
+    @Override
+    public long retiredInstructions() {
+        return x.retired;
+    }
+
+    /** Prints every instruction before it runs (slow: one instruction per block). Null turns it off. */
+    public void setTrace(InstructionTrace t) {
+        this.trace = t;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            memory.removeListener(this);
+        }
+    }
+
+    @Override
+    public long gpr(Gpr r) {
+        return c.regs[r.ordinal()];
+    }
+
+    @Override
+    public void setGpr(Gpr r, long value) {
+        c.regs[r.ordinal()] = value;
+    }
+
+    @Override
+    public long rip() {
+        return c.rip;
+    }
+
+    @Override
+    public void setRip(long rip) {
+        c.rip = rip;
+    }
+
+    @Override
+    public long rflags() {
+        return c.rflags();
+    }
+
+    @Override
+    public void setRflags(long rflags) {
+        c.setRflags(rflags);
+    }
+
+    @Override
+    public long cr(int n) {
+        return registers.readCr(n);
+    }
+
+    @Override
+    public void setCr(int n, long value) {
+        registers.setCrFromHost(n, value);
+    }
+
+    @Override
+    public long efer() {
+        return c.efer;
+    }
+
+    @Override
+    public void setEfer(long efer) {
+        registers.writeMsrFromHost(SystemOps.MSR_EFER, efer);
+    }
+
+    @Override
+    public Segment segment(SegmentRegister s) {
+        return registers.segment(s);
+    }
+
+    @Override
+    public void setSegment(SegmentRegister s, Segment value) {
+        registers.setSegment(s, value);
+    }
+
+    @Override
+    public DescriptorTable gdt() {
+        return c.gdt;
+    }
+
+    @Override
+    public void setGdt(DescriptorTable t) {
+        c.gdt = t;
+    }
+
+    @Override
+    public DescriptorTable idt() {
+        return c.idt;
+    }
+
+    @Override
+    public void setIdt(DescriptorTable t) {
+        c.idt = t;
+    }
+
+    @Override
+    public long readMsr(int msr) {
+        return registers.readMsrFromHost(msr);
+    }
+
+    @Override
+    public void writeMsr(int msr, long value) {
+        registers.writeMsrFromHost(msr, value);
+    }
+
+    @Override
+    public RegisterState state() {
+        return registers.state();
+    }
+
+    @Override
+    public void setState(RegisterState s) {
+        registers.setState(s);
+    }
+
+    long readCr(int n) {
+        return registers.readCr(n);
+    }
+
+    void writeCrChecked(int n, long v) {
+        registers.writeCr(n, v);
+    }
+
+    long readMsrChecked(int msr) {
+        return registers.readMsr(msr);
+    }
+
+    void writeMsrChecked(int msr, long v) {
+        registers.writeMsr(msr, v);
+    }
+
+    Insn lastFaulting() {
+        return x.faulting;
+    }
+
+    GuestMemory memory() {
+        return memory;
+    }
+}

@@ -1,0 +1,130 @@
+package io.splitvisor.x86.exec;
+
+import io.splitvisor.x86.cpu.Alu;
+import io.splitvisor.x86.cpu.Cpu;
+import io.splitvisor.x86.cpu.Mmu;
+import io.splitvisor.x86.decode.Insn;
+
+/**
+ * MOVS, CMPS, STOS, LODS, SCAS, INS, OUTS with REP/REPE/REPNE, DF and 32- or 64-bit addressing. A REP instruction
+ * runs at most {@link #CHUNK} iterations per execution and then restarts itself, so interrupts, stop requests and
+ * the instruction limit are honoured during long copies (each restart counts as one retired instruction).
+ */
+final class StringOps {
+    static final int CHUNK = 4096;
+    private final SystemOps sys;
+
+    StringOps(SystemOps sys) {
+        this.sys = sys;
+    }
+
+    void exec(Executor x, Insn in) {
+        Cpu c = x.c;
+        long[] r = c.regs;
+        boolean a32 = in.size2 == 4;
+        if (in.rep == 0) {
+            once(x, in, a32);
+            return;
+        }
+        long count = a32 ? r[1] & 0xFFFFFFFFL : r[1];
+        boolean conditional = in.sub == 1 || in.sub == 4;
+        int n = 0;
+        boolean condStop = false;
+        while (count != 0 && n < CHUNK) {
+            once(x, in, a32);
+            count--;
+            if (a32) {
+                c.set(4, 1, count);
+            } else {
+                r[1] = count;
+            }
+            n++;
+            if (conditional && (c.zf() != (in.rep == Insn.REP))) {
+                condStop = true;
+                break;
+            }
+            if (x.abort) {
+                break;
+            }
+        }
+        c.rip = count != 0 && !condStop ? in.nextRip - in.len : in.nextRip;
+        if (c.rip != in.nextRip) {
+            x.abort = true; // let the dispatcher check for events before continuing
+        }
+    }
+
+    private static long index(long[] r, int reg, boolean a32) {
+        return a32 ? r[reg] & 0xFFFFFFFFL : r[reg];
+    }
+
+    private static void advance(Cpu c, int reg, long delta, boolean a32) {
+        if (a32) {
+            c.set(4, reg, c.regs[reg] + delta);
+        } else {
+            c.regs[reg] += delta;
+        }
+    }
+
+    private long source(Executor x, Insn in, long[] r, boolean a32) {
+        long a = index(r, 6, a32);
+        if (in.segment == 4) {
+            a += x.c.fsBase;
+        } else if (in.segment == 5) {
+            a += x.c.gsBase;
+        }
+        return a;
+    }
+
+    private void once(Executor x, Insn in, boolean a32) {
+        Cpu c = x.c;
+        Mmu m = x.m;
+        long[] r = c.regs;
+        int s = in.size;
+        long delta = c.df() ? -s : s;
+        switch (in.sub) {
+            case 0: { // MOVS
+                long v = m.read(s, source(x, in, r, a32));
+                m.write(s, index(r, 7, a32), v);
+                advance(c, 6, delta, a32);
+                advance(c, 7, delta, a32);
+                break;
+            }
+            case 1: { // CMPS
+                long a = m.read(s, source(x, in, r, a32));
+                long b = m.read(s, index(r, 7, a32));
+                Alu.alu(c, Alu.CMP, s, a, b);
+                advance(c, 6, delta, a32);
+                advance(c, 7, delta, a32);
+                break;
+            }
+            case 2: // STOS
+                m.write(s, index(r, 7, a32), c.get(s, 0));
+                advance(c, 7, delta, a32);
+                break;
+            case 3: // LODS
+                c.set(s, 0, m.read(s, source(x, in, r, a32)));
+                advance(c, 6, delta, a32);
+                break;
+            case 4: { // SCAS
+                long b = m.read(s, index(r, 7, a32));
+                Alu.alu(c, Alu.CMP, s, c.get(s, 0), b);
+                advance(c, 7, delta, a32);
+                break;
+            }
+            case 5: { // INS
+                long dst = index(r, 7, a32);
+                m.probeWrite(dst, s);
+                long v = sys.in(x, (int) r[2] & 0xFFFF, s);
+                m.write(s, dst, v);
+                advance(c, 7, delta, a32);
+                break;
+            }
+            default: { // OUTS
+                long v = m.read(s, source(x, in, r, a32));
+                sys.out(x, (int) r[2] & 0xFFFF, s, v);
+                advance(c, 6, delta, a32);
+                break;
+            }
+        }
+    }
+}
