@@ -88,6 +88,12 @@ final class TwoByteMap {
                     d.endBlock();
                 }
             }
+            case 0x30 -> {
+                d.set(Op.WRMSR, 0, "wrmsr");
+                d.endBlock();
+            }
+            case 0x31 -> d.set(Op.RDTSC, 0, "rdtsc");
+            case 0x32 -> d.set(Op.RDMSR, 0, "rdmsr");
             default -> d.ud(); // SYSCALL/SYSRET, SSE moves, ...
         }
     }
@@ -95,12 +101,6 @@ final class TwoByteMap {
     private void high(int b) {
         Insn in = d.in;
         switch (b) {
-            case 0x30 -> {
-                d.set(Op.WRMSR, 0, "wrmsr");
-                d.endBlock();
-            }
-            case 0x31 -> d.set(Op.RDTSC, 0, "rdtsc");
-            case 0x32 -> d.set(Op.RDMSR, 0, "rdmsr");
             case 0xA0, 0xA8 -> {
                 d.set(Op.PUSH_SEG, d.osz64(), "push");
                 in.sub = b == 0xA0 ? 4 : 5;

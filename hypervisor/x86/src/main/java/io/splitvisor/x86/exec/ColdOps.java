@@ -51,13 +51,11 @@ final class ColdOps {
                 bitTestMemory(x, in);
                 break;
             case Op.BITSCAN_RR:
-                c.set(s, in.rm, Alu.bitScan(c, in.sub, s, c.get(s, in.reg), c.regs[in.rm]));
+                bitScan(c, in, in.rm, c.get(s, in.reg));
                 break;
-            case Op.BITSCAN_RM: {
-                long v = m.read(s, x.ea(in));
-                c.set(s, in.reg, Alu.bitScan(c, in.sub, s, v, c.regs[in.reg]));
+            case Op.BITSCAN_RM:
+                bitScan(c, in, in.reg, m.read(s, x.ea(in)));
                 break;
-            }
             case Op.CMPXCHG_RR: {
                 long dst = c.get(s, in.rm);
                 Alu.alu(c, Alu.CMP, s, c.get(s, 0), dst);
@@ -153,6 +151,14 @@ final class ColdOps {
                 break;
             default:
                 sys.exec(x, in);
+        }
+    }
+
+    /** BSF and BSR leave the whole destination register unchanged when the source is zero. */
+    private static void bitScan(Cpu c, Insn in, int dst, long src) {
+        long r = Alu.bitScan(c, in.sub, in.size, src, 0);
+        if (in.sub > 1 || Cpu.mask(in.size, src) != 0) {
+            c.set(in.size, dst, r);
         }
     }
 

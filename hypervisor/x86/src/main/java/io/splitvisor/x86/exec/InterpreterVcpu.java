@@ -156,7 +156,6 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
         if (status == Executor.FAULT) {
             result = raise(x.faultVector, x.faultError, x.faultHasError);
         } else if (status == Executor.EXIT) {
-            completionPending = true;
             return exit;
         } else if (trap) {
             c.dr[6] |= 1L << 14;
@@ -363,6 +362,7 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
         }
         ioData = data;
         ioValid = true;
+        completionPending = true;
     }
 
     @Override
@@ -373,6 +373,7 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
         mmioAddress = exit.address();
         mmioData = data;
         mmioValid = true;
+        completionPending = true;
     }
 
     @Override

@@ -1,0 +1,98 @@
+package io.splitvisor.core.evtchn;
+
+import io.splitvisor.abi.AbiConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.IntConsumer;
+
+/**
+ * Events of a domain driven from Java (dom0's backends, Java frontends). A port's handler runs on
+ * the domain's executor once per pending edge: however many sends arrive before it runs, it runs
+ * once, so an event storm costs the sender, not this domain.
+ */
+public final class HostEventSink implements EventSink {
+    private static final Logger LOG = LoggerFactory.getLogger(HostEventSink.class);
+    private static final int WORDS = AbiConstants.EVTCHN_PORTS / 64;
+
+    private final AtomicLongArray pending = new AtomicLongArray(WORDS);
+    private final AtomicLongArray masked = new AtomicLongArray(WORDS);
+    private final AtomicReferenceArray<IntConsumer> handlers = new AtomicReferenceArray<>(AbiConstants.EVTCHN_PORTS);
+    private final Executor executor;
+
+    public HostEventSink(Executor executor) {
+        this.executor = executor;
+    }
+
+    /** Runs {@code handler} (with the port) each time {@code port} becomes pending; null removes it. */
+    public void setHandler(int port, IntConsumer handler) {
+        PortTable.check(port);
+        handlers.set(port, handler);
+        if (handler != null && isPending(port)) {
+            dispatch(port);
+        }
+    }
+
+    @Override
+    public void raise(int port) {
+        long bit = 1L << (port & 63);
+        if ((getAndOr(pending, port >>> 6, bit) & bit) == 0 && (masked.get(port >>> 6) & bit) == 0) {
+            dispatch(port);
+        }
+    }
+
+    private void dispatch(int port) {
+        executor.execute(() -> {
+            long bit = 1L << (port & 63);
+            if ((getAndAnd(pending, port >>> 6, ~bit) & bit) == 0) {
+                return;   // another dispatch already took this edge
+            }
+            IntConsumer handler = handlers.get(port);
+            if (handler == null) {
+                return;
+            }
+            try {
+                handler.accept(port);
+            } catch (RuntimeException e) {
+                LOG.error("event handler for port {} failed", port, e);
+            }
+        });
+    }
+
+    @Override
+    public void reset(int port) {
+        long keep = ~(1L << (port & 63));
+        getAndAnd(pending, port >>> 6, keep);
+        getAndAnd(masked, port >>> 6, keep);
+        handlers.set(port, null);
+    }
+
+    @Override
+    public void unmask(int port) {
+        long bit = 1L << (port & 63);
+        if ((getAndAnd(masked, port >>> 6, ~bit) & bit) != 0 && isPending(port)) {
+            dispatch(port);
+        }
+    }
+
+    /** Holds events of {@code port} back until {@link #unmask}. */
+    public void mask(int port) {
+        getAndOr(masked, port >>> 6, 1L << (port & 63));
+    }
+
+    @Override
+    public boolean isPending(int port) {
+        return (pending.get(port >>> 6) & (1L << (port & 63))) != 0;
+    }
+
+    private static long getAndOr(AtomicLongArray a, int i, long bits) {
+        return a.getAndAccumulate(i, bits, (x, y) -> x | y);
+    }
+
+    private static long getAndAnd(AtomicLongArray a, int i, long bits) {
+        return a.getAndAccumulate(i, bits, (x, y) -> x & y);
+    }
+}
