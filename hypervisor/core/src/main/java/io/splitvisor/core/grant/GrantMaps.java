@@ -27,9 +27,14 @@ public final class GrantMaps {
     }
 
     synchronized int add(Mapping m) {
+        return add(h -> m);
+    }
+
+    /** Adds the mapping {@code make} builds for its handle. */
+    synchronized int add(java.util.function.IntFunction<Mapping> make) {
         for (int h = 0; h < handles.length; h++) {
             if (handles[h] == null) {
-                handles[h] = m;
+                handles[h] = make.apply(h);
                 return h;
             }
         }

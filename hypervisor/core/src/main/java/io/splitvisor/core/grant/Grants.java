@@ -66,16 +66,15 @@ public final class Grants {
         GrantTable granter = granterTable(mapper, granterDomid);
         long page = granter.pin(mapper.domid(), ref, !readonly);
         GrantedPage[] view = new GrantedPage[1];
-        int handle;
         try {
-            handle = mapper.maps().add(new GrantMaps.Mapping(granter, ref, !readonly, -1, null));
+            mapper.maps().add(handle -> {
+                view[0] = new GrantedPage(handle, granter.memory(), page, !readonly);
+                return new GrantMaps.Mapping(granter, ref, !readonly, -1, view[0]);
+            });
         } catch (StatusException e) {
             granter.unpin(ref, !readonly);
             throw e;
         }
-        view[0] = new GrantedPage(handle, granter.memory(), page, !readonly);
-        mapper.maps().remove(handle);
-        mapper.maps().add(new GrantMaps.Mapping(granter, ref, !readonly, -1, view[0]));
         return view[0];
     }
 
