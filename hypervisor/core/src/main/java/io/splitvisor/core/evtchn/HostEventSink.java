@@ -12,7 +12,8 @@ import java.util.function.IntConsumer;
 /**
  * Events of a domain driven from Java (dom0's backends, Java frontends). A port's handler runs on
  * the domain's executor once per pending edge: however many sends arrive before it runs, it runs
- * once, so an event storm costs the sender, not this domain.
+ * once, so an event storm costs the sender, not this domain. Runs of one port's handler never
+ * overlap; different ports' handlers may run in parallel.
  */
 public final class HostEventSink implements EventSink {
     private static final Logger LOG = LoggerFactory.getLogger(HostEventSink.class);
@@ -21,6 +22,9 @@ public final class HostEventSink implements EventSink {
     private final AtomicLongArray pending = new AtomicLongArray(WORDS);
     private final AtomicLongArray masked = new AtomicLongArray(WORDS);
     private final AtomicReferenceArray<IntConsumer> handlers = new AtomicReferenceArray<>(AbiConstants.EVTCHN_PORTS);
+    /** 1 while a task for the port is queued or running. */
+    private final java.util.concurrent.atomic.AtomicIntegerArray scheduled =
+            new java.util.concurrent.atomic.AtomicIntegerArray(AbiConstants.EVTCHN_PORTS);
     private final Executor executor;
 
     public HostEventSink(Executor executor) {
@@ -45,21 +49,32 @@ public final class HostEventSink implements EventSink {
     }
 
     private void dispatch(int port) {
-        executor.execute(() -> {
-            long bit = 1L << (port & 63);
-            if ((getAndAnd(pending, port >>> 6, ~bit) & bit) == 0) {
-                return;   // another dispatch already took this edge
+        if (scheduled.compareAndSet(port, 0, 1)) {
+            executor.execute(() -> drain(port));
+        }
+    }
+
+    /** Runs the handler while the port keeps becoming pending; then lets the next raise schedule. */
+    private void drain(int port) {
+        long bit = 1L << (port & 63);
+        while (true) {
+            if ((getAndAnd(pending, port >>> 6, ~bit) & bit) != 0) {
+                IntConsumer handler = handlers.get(port);
+                if (handler != null) {
+                    try {
+                        handler.accept(port);
+                    } catch (RuntimeException e) {
+                        LOG.error("event handler for port {} failed", port, e);
+                    }
+                }
+                continue;
             }
-            IntConsumer handler = handlers.get(port);
-            if (handler == null) {
+            scheduled.set(port, 0);
+            // A raise between the check above and the reset saw `scheduled` set and did not dispatch.
+            if (!isPending(port) || (masked.get(port >>> 6) & bit) != 0 || !scheduled.compareAndSet(port, 0, 1)) {
                 return;
             }
-            try {
-                handler.accept(port);
-            } catch (RuntimeException e) {
-                LOG.error("event handler for port {} failed", port, e);
-            }
-        });
+        }
     }
 
     @Override

@@ -12,6 +12,9 @@ public final class SharedInfoSink implements EventSink {
     /** Told when vCPU 0 has a new upcall pending: wake it if blocked, interrupt it if upcalls are on. */
     public interface Kick {
         void eventPending();
+
+        /** A port became pending, masked or not: wake a vCPU polling for it. */
+        void portRaised();
     }
 
     private final GuestMemory memory;
@@ -40,10 +43,10 @@ public final class SharedInfoSink implements EventSink {
         if ((GuestAtomics.getAndOrU64(memory, pendingWord(port), bit) & bit) != 0) {
             return;   // already pending: the guest has not seen the previous one yet
         }
-        if ((GuestAtomics.readU64Volatile(memory, maskWord(port)) & bit) != 0) {
-            return;   // masked: unmask re-raises
+        if ((GuestAtomics.readU64Volatile(memory, maskWord(port)) & bit) == 0) {
+            markUpcall(port);   // a masked port raises nothing now; unmask re-raises it
         }
-        markUpcall(port);
+        kick.portRaised();
     }
 
     private void markUpcall(int port) {
