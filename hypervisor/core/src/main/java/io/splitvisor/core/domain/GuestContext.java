@@ -12,10 +12,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class GuestContext implements SharedInfoSink.Kick {
     private final Vcpu vcpu;
-    private final long startInfoGpa;
-    private final long hypercallFrameGpa;
-    private final int consolePort;
-    private final int storePort;
+    private volatile int consolePort;
+    private volatile int storePort;
     private volatile SharedInfoSink events;
     private volatile Thread thread;
     private volatile int upcallVector;
@@ -23,12 +21,13 @@ public final class GuestContext implements SharedInfoSink.Kick {
     private volatile boolean stopRequested;
     private volatile boolean polling;
 
-    GuestContext(Vcpu vcpu, long startInfoGpa, long hypercallFrameGpa, int consolePort, int storePort) {
+    GuestContext(Vcpu vcpu) {
         this.vcpu = vcpu;
-        this.startInfoGpa = startInfoGpa;
-        this.hypercallFrameGpa = hypercallFrameGpa;
-        this.consolePort = consolePort;
-        this.storePort = storePort;
+    }
+
+    void setChannels(int console, int store) {
+        this.consolePort = console;
+        this.storePort = store;
     }
 
     void bindEvents(SharedInfoSink sink) {
@@ -43,14 +42,6 @@ public final class GuestContext implements SharedInfoSink.Kick {
         return events;
     }
 
-    public long startInfoGpa() {
-        return startInfoGpa;
-    }
-
-    public long hypercallFrameGpa() {
-        return hypercallFrameGpa;
-    }
-
     /** The guest's end of its console channel. */
     public int consolePort() {
         return consolePort;
@@ -63,6 +54,10 @@ public final class GuestContext implements SharedInfoSink.Kick {
 
     void setThread(Thread t) {
         this.thread = t;
+    }
+
+    Thread thread() {
+        return thread;
     }
 
     public int upcallVector() {
@@ -135,6 +130,13 @@ public final class GuestContext implements SharedInfoSink.Kick {
             LockSupport.park(this);
         }
         return true;
+    }
+
+    /** HLT: waits until an upcall is pending (or the domain stops), without touching the upcall mask. */
+    void waitForEvent() {
+        while (!events.upcallPending() && !stopRequested && !pauseRequested) {
+            LockSupport.park(this);
+        }
     }
 
     /**

@@ -1,0 +1,311 @@
+package io.splitvisor.core.domain;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.splitvisor.abi.AbiConstants;
+import io.splitvisor.abi.proto.ShutdownReason;
+import io.splitvisor.abi.proto.Virq;
+import io.splitvisor.core.console.ConsoleRingBackend;
+import io.splitvisor.core.devices.IoBus;
+import io.splitvisor.core.devices.PlatformPorts;
+import io.splitvisor.core.evtchn.EventChannels;
+import io.splitvisor.core.evtchn.HostEventSink;
+import io.splitvisor.core.evtchn.PortBinding;
+import io.splitvisor.core.evtchn.PortState;
+import io.splitvisor.core.evtchn.PortTable;
+import io.splitvisor.core.grant.GrantMaps;
+import io.splitvisor.core.grant.GrantTable;
+import io.splitvisor.core.grant.Grants;
+import io.splitvisor.core.hypercall.HypercallGate;
+import io.splitvisor.core.hypercall.StandardHypercalls;
+import io.splitvisor.core.loader.ElfImage;
+import io.splitvisor.core.loader.GuestImageException;
+import io.splitvisor.core.loader.GuestLoader;
+import io.splitvisor.core.memory.GuestPhysicalMap;
+import io.splitvisor.core.metrics.CoreMeters;
+import io.splitvisor.core.time.TimerService;
+import io.splitvisor.engine.Engine;
+import io.splitvisor.engine.GuestMemory;
+import io.splitvisor.engine.MemoryRegion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The hypervisor: dom0, the domains it creates, and the services they share. Everything runs in
+ * this JVM; dom0 is Java code (backends and the toolstack) with domain id 0.
+ */
+public final class Hypervisor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Hypervisor.class);
+    private static final long STOP_TIMEOUT_MS = 5_000;
+
+    private final CoreMeters meters;
+    private final DomainRegistry registry = new DomainRegistry();
+    private final EventChannels events;
+    private final Grants grants;
+    private final HypercallGate gate;
+    private final TimerService timers = new TimerService();
+    private final ExecutorService dom0Executor;
+    private final EngineProvider engines;
+    private final Domain dom0;
+    private final CrashReporter crashReporter;
+    private final List<Consumer<Domain>> endListeners = new CopyOnWriteArrayList<>();
+
+    public Hypervisor(EngineProvider engines, MeterRegistry registry, CrashReporter crashReporter) {
+        this.engines = engines;
+        this.meters = new CoreMeters(registry);
+        this.crashReporter = crashReporter;
+        this.events = new EventChannels(id -> this.registry.get(id));
+        this.grants = new Grants(id -> this.registry.get(id));
+        this.dom0Executor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "dom0-events");
+            t.setDaemon(true);
+            return t;
+        });
+        this.dom0 = new Domain(0, "dom0", true, null, 0, new PortTable(0, AbiConstants.EVTCHN_PORTS - 1),
+                new HostEventSink(dom0Executor), null, new GrantMaps(4096, -1, 0), false);
+        this.dom0.transition(DomainStatus.RUNNING);
+        this.registry.putDom0(dom0);
+        this.gate = new HypercallGate(meters);
+        StandardHypercalls.install(gate, this);
+    }
+
+    /** A hypervisor with a private meter registry. */
+    public Hypervisor(EngineProvider engines) {
+        this(engines, new SimpleMeterRegistry(), CrashReporter.REGISTERS_ONLY);
+    }
+
+    public Domain dom0() {
+        return dom0;
+    }
+
+    public HostEventSink dom0Events() {
+        return (HostEventSink) dom0.sink();
+    }
+
+    public EventChannels events() {
+        return events;
+    }
+
+    public Grants grants() {
+        return grants;
+    }
+
+    public TimerService timers() {
+        return timers;
+    }
+
+    public CoreMeters meters() {
+        return meters;
+    }
+
+    public Domain domain(int id) {
+        return registry.get(id);
+    }
+
+    /** Every domain, dom0 first. */
+    public List<Domain> domains() {
+        return registry.all();
+    }
+
+    /** Runs {@code listener} whenever a domain shuts down, crashes or is destroyed. */
+    public void onDomainEnded(Consumer<Domain> listener) {
+        endListeners.add(listener);
+    }
+
+    // ---- creation ---------------------------------------------------------------------------------------
+
+    /** Builds a guest domain from its ELF; it starts with {@link #start}. */
+    public Domain createGuest(DomainConfig config) throws GuestImageException {
+        ElfImage image = GuestBuilder.readImage(config.kernel());
+        Engine engine;
+        try {
+            engine = engines.engine(config.engine());
+        } catch (IllegalArgumentException e) {
+            throw new GuestImageException(e.getMessage());
+        }
+        int id = registry.allocate(this::referenced);
+        GuestBuilder.Parts parts = GuestBuilder.build(id, config, image, engine);
+        Domain d = parts.domain();
+        GuestContext ctx = parts.context();
+        registry.put(d);
+        try {
+            int consolePort = connectConsole(d);
+            int storePort = events.allocUnbound(d, 0);
+            ctx.setChannels(consolePort, storePort);
+            GuestLoader.writeStartInfo(d.memory(), GuestBuilder.startInfo(d, config, parts.layout(), consolePort, storePort));
+            IoBus bus = new IoBus(d.toString());
+            PlatformPorts.attach(bus, d, gate, events, meters, this::shutdown);
+            VcpuRunner runner = new VcpuRunner(d, ctx, bus, meters, (dom, reason, address) -> crash(dom, reason, address));
+            Thread thread = new Thread(runner, "vcpu-" + id + "-" + config.name());
+            thread.setDaemon(true);
+            ctx.setThread(thread);
+            meters.guestInstructions(id, ctx.vcpu(), v -> v.retiredInstructions());
+        } catch (RuntimeException | GuestImageException e) {
+            registry.remove(d);
+            throw e;
+        }
+        meters.domainsCreated().increment();
+        LOG.info("created {}: {} MiB, entry 0x{}", d, config.memoryBytes() >> 20, Long.toHexString(image.entry()));
+        return d;
+    }
+
+    /** A domain driven from Java (a frontend written in Java) with {@code memoryBytes} of memory for its pages. */
+    public Domain createHostDomain(String name, long memoryBytes) {
+        int id = registry.allocate(this::referenced);
+        GuestMemory memory = GuestMemory.allocate(new MemoryRegion(0, memoryBytes));
+        memory.fill(GuestPhysicalMap.GRANT_TABLE, (long) GuestPhysicalMap.GRANT_FRAMES * GuestPhysicalMap.PAGE, (byte) 0);
+        Domain d = new Domain(id, name, false, memory, memoryBytes, new PortTable(id, GuestBuilder.PORT_LIMIT),
+                new HostEventSink(dom0Executor),
+                new GrantTable(id, memory, GuestPhysicalMap.GRANT_TABLE, GuestPhysicalMap.GRANT_FRAMES, memoryBytes),
+                new GrantMaps(GuestBuilder.MAPPING_LIMIT, -1, 0), false);
+        d.transition(DomainStatus.RUNNING);
+        registry.put(d);
+        return d;
+    }
+
+    /** Binds dom0 to the guest's console channel and serves its console ring; returns the guest's port. */
+    private int connectConsole(Domain d) {
+        int guestPort = events.allocUnbound(d, 0);
+        int dom0Port = events.bindInterdomain(dom0, d.domid(), guestPort);
+        ConsoleRingBackend backend = new ConsoleRingBackend(d.memory(), GuestPhysicalMap.CONSOLE_RING, d.console(),
+                () -> events.send(dom0, dom0Port));
+        dom0Events().setHandler(dom0Port, port -> backend.service());
+        d.console().onInput(() -> {
+            backend.service();
+            events.raiseVirq(d, Virq.VIRQ_CONSOLE_VALUE);
+        });
+        return guestPort;
+    }
+
+    /** True if a live domain still refers to domain id {@code id} (so it must not be reused). */
+    private boolean referenced(int id) {
+        for (Domain d : registry.all()) {
+            for (int port = 1; port < AbiConstants.EVTCHN_PORTS; port++) {
+                PortBinding b = d.ports().binding(port);
+                if (b.state() != PortState.FREE && b.state() != PortState.VIRQ && b.remoteDomain() == id) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    // ---- lifecycle --------------------------------------------------------------------------------------
+
+    /** Starts a created guest's vCPU. */
+    public void start(Domain d) {
+        GuestContext ctx = requireGuest(d);
+        if (d.transition(DomainStatus.RUNNING)) {
+            ctx.thread().start();
+        }
+    }
+
+    public void pause(Domain d) {
+        requireGuest(d).requestPause(true);
+    }
+
+    public void unpause(Domain d) {
+        requireGuest(d).requestPause(false);
+    }
+
+    private static GuestContext requireGuest(Domain d) {
+        GuestContext ctx = d.guest();
+        if (ctx == null) {
+            throw new IllegalArgumentException(d + " has no vCPU");
+        }
+        return ctx;
+    }
+
+    /** Ends {@code d} as its guest asked (SchedShutdown, the debug exit port). */
+    public void shutdown(Domain d, ShutdownReason reason, int exitCode, String message) {
+        if (d.recordShutdown(new ShutdownInfo(reason, exitCode, message, null))) {
+            stopVcpu(d);
+            LOG.info("{} shut down: {} (exit code {}){}", d, reason.name(), exitCode, message.isEmpty() ? "" : ": " + message);
+            ended(d);
+        }
+    }
+
+    /** Ends {@code d} with a crash report; called on its vCPU thread. */
+    void crash(Domain d, String reason, long faultAddress) {
+        CrashReport report = crashReporter.report(d, reason, faultAddress);
+        if (d.recordShutdown(new ShutdownInfo(ShutdownReason.SHUTDOWN_CRASH, CrashReporter.CRASH_EXIT_CODE, reason, report))) {
+            stopVcpu(d);
+            meters.domainsCrashed().increment();
+            LOG.warn("{}", report.render().stripTrailing());
+            ended(d);
+        }
+    }
+
+    private void stopVcpu(Domain d) {
+        GuestContext ctx = d.guest();
+        if (ctx != null) {
+            ctx.requestStop();
+        }
+        timers.cancel(d.domid());
+    }
+
+    private void ended(Domain d) {
+        events.raiseVirq(dom0, Virq.VIRQ_DOM_EXC_VALUE);
+        for (Consumer<Domain> l : endListeners) {
+            l.accept(d);
+        }
+    }
+
+    /** Stops {@code d} if it runs and releases everything it holds; its id is retired. */
+    public void destroy(Domain d) {
+        if (d == dom0) {
+            throw new IllegalArgumentException("dom0 cannot be destroyed");
+        }
+        boolean wasEnded = d.status().ended();
+        GuestContext ctx = d.guest();
+        if (ctx != null) {
+            ctx.requestStop();
+            Thread t = ctx.thread();
+            if (t.isAlive() && t != Thread.currentThread()) {
+                try {
+                    t.join(STOP_TIMEOUT_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (t.isAlive()) {
+                    LOG.error("{}: the vCPU did not stop within {} ms", d, STOP_TIMEOUT_MS);
+                }
+            }
+        }
+        timers.cancel(d.domid());
+        grants.unmapAll(d);
+        events.closeAll(d);
+        d.markDestroyed();
+        registry.remove(d);
+        if (ctx != null && !ctx.thread().isAlive()) {
+            ctx.vcpu().close();
+        }
+        if (!wasEnded) {
+            ended(d);
+        }
+        LOG.info("destroyed {}", d);
+    }
+
+    @Override
+    public void close() {
+        for (Domain d : registry.all()) {
+            if (d != dom0) {
+                destroy(d);
+            }
+        }
+        timers.close();
+        dom0Executor.shutdownNow();
+        try {
+            dom0Executor.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
