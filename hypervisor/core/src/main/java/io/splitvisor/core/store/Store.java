@@ -361,8 +361,8 @@ public final class Store {
         locked(() -> connections.computeIfAbsent(connection.domid(), d -> new ArrayList<>()).add(connection));
     }
 
-    /** A connection closed: its watches go, and so do its domain's open transactions. */
-    void detach(StoreRingConnection connection, WatchSink sink) {
+    /** A connection closed: its watches and the transactions it opened go. */
+    void detach(StoreRingConnection connection, WatchSink sink, Set<Integer> transactionIds) {
         locked(() -> {
             List<StoreRingConnection> list = connections.get(connection.domid());
             if (list != null) {
@@ -370,8 +370,9 @@ public final class Store {
             }
             watches.removeSink(sink);
             metrics.watches.set(watches.total());
-            for (Transaction tx : List.copyOf(transactions.values())) {
-                if (tx.domid() == connection.domid()) {
+            for (int id : transactionIds) {
+                Transaction tx = transactions.get(id);
+                if (tx != null && tx.domid() == connection.domid()) {
                     forgetTransaction(tx);
                 }
             }
