@@ -70,7 +70,7 @@ final class GuestBuilder {
 
         Vcpu vcpu = engine.createVcpu(memory, CpuidModel.standard(new SplitvisorCpuid(GuestPhysicalMap.START_INFO)));
         vcpu.setState(GuestLoader.initialState(image.entry(), layout.cr3()));
-        GuestContext context = new GuestContext(vcpu);
+        GuestContext context = new GuestContext(vcpu, engine.name());
         SharedInfoSink sink = new SharedInfoSink(memory, GuestPhysicalMap.SHARED_INFO, context);
         context.bindEvents(sink);
         PortTable ports = new PortTable(id, PORT_LIMIT);

@@ -21,8 +21,26 @@ public final class GuestContext implements SharedInfoSink.Kick {
     private volatile boolean stopRequested;
     private volatile boolean polling;
 
-    GuestContext(Vcpu vcpu) {
+    private final String engineName;
+
+    GuestContext(Vcpu vcpu, String engineName) {
         this.vcpu = vcpu;
+        this.engineName = engineName;
+    }
+
+    /** "interp" or "kvm". */
+    public String engineName() {
+        return engineName;
+    }
+
+    /** CPU time the vCPU thread has used, or 0 before it starts. */
+    public long cpuTimeNanos() {
+        Thread t = thread;
+        if (t == null || !t.isAlive()) {
+            return 0;
+        }
+        long nanos = java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(t.getId());
+        return Math.max(nanos, 0);
     }
 
     void setChannels(int console, int store) {

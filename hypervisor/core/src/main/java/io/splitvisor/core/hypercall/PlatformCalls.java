@@ -71,10 +71,9 @@ final class PlatformCalls {
             return SetTimerResponse.getDefaultInstance();
         });
         gate.register("GetTime", GetTimeRequest.class, (caller, req) -> {
-            long wallNanos = System.currentTimeMillis() * 1_000_000L + System.nanoTime() % 1_000_000L;
+            java.time.Instant wall = java.time.Instant.now();
             return GetTimeResponse.newBuilder().setMonotonicNs(caller.uptimeNanos())
-                    .setWallSec(Math.floorDiv(wallNanos, 1_000_000_000L))
-                    .setWallNsec((int) Math.floorMod(wallNanos, 1_000_000_000L)).build();
+                    .setWallSec(wall.getEpochSecond()).setWallNsec(wall.getNano()).build();
         });
     }
 

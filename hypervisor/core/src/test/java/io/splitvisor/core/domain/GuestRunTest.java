@@ -1,0 +1,28 @@
+package io.splitvisor.core.domain;
+
+import io.splitvisor.abi.proto.ShutdownReason;
+import io.splitvisor.core.testing.TestGuests;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GuestRunTest {
+    @Test
+    void helloRunsPrintsAndExitsWithItsCode() throws Exception {
+        try (Hypervisor hv = new Hypervisor(new Engines())) {
+            Domain d = hv.createGuest(DomainConfig.guest("hello", TestGuests.build("hello")).withCmdline("color=blue"));
+            hv.start(d);
+            ShutdownInfo end = d.ended().get(30, TimeUnit.SECONDS);
+            String out = d.console().text();
+            assertEquals(ShutdownReason.SHUTDOWN_POWEROFF, end.reason(), out);
+            assertEquals(7, end.exitCode(), out);
+            assertTrue(out.contains("debug port says hi\n"), out);
+            assertTrue(out.contains("hello from the core test guest\n"), out);
+            assertTrue(out.contains("version status 0\nabi major 1\nsignature ok\n"), out);
+            assertTrue(out.contains("domid " + d.domid() + "\ncolor=blue\n"), out);
+        }
+    }
+}
