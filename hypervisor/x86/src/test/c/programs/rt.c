@@ -133,3 +133,46 @@ __asm__(
     "  mov %esi, %eax\n  test %eax, %eax\n  jnz 1f\n  inc %eax\n1:\n"
     "  mov 0(%rdi), %rbx\n  mov 8(%rdi), %rbp\n  mov 16(%rdi), %r12\n  mov 24(%rdi), %r13\n"
     "  mov 32(%rdi), %r14\n  mov 40(%rdi), %r15\n  mov 48(%rdi), %rsp\n  jmp *56(%rdi)\n");
+
+/* 128-bit division for gcc's __int128 (libgcc's versions use SSE registers, which guests must not touch). */
+typedef unsigned __int128 rt_u128;
+typedef __int128 rt_s128;
+
+static rt_u128 udivmod128(rt_u128 n, rt_u128 d, rt_u128 *rem) {
+    if (d == 0) {
+        volatile unsigned zero = 0;
+        return 1 / zero; /* divide error, as the hardware would raise */
+    }
+    rt_u128 q = 0, r = 0;
+    for (int i = 127; i >= 0; i--) {
+        r = r << 1 | ((n >> i) & 1);
+        if (r >= d) {
+            r -= d;
+            q |= (rt_u128) 1 << i;
+        }
+    }
+    if (rem) *rem = r;
+    return q;
+}
+
+rt_u128 __udivti3(rt_u128 n, rt_u128 d) { return udivmod128(n, d, 0); }
+
+rt_u128 __umodti3(rt_u128 n, rt_u128 d) {
+    rt_u128 r;
+    udivmod128(n, d, &r);
+    return r;
+}
+
+rt_s128 __divti3(rt_s128 n, rt_s128 d) {
+    int neg = (n < 0) != (d < 0);
+    rt_u128 q = udivmod128(n < 0 ? -(rt_u128) n : (rt_u128) n, d < 0 ? -(rt_u128) d : (rt_u128) d, 0);
+    return neg ? -(rt_s128) q : (rt_s128) q;
+}
+
+rt_s128 __modti3(rt_s128 n, rt_s128 d) {
+    rt_u128 r;
+    udivmod128(n < 0 ? -(rt_u128) n : (rt_u128) n, d < 0 ? -(rt_u128) d : (rt_u128) d, &r);
+    return n < 0 ? -(rt_s128) r : (rt_s128) r;
+}
+
+rt_u128 __udivmodti4(rt_u128 n, rt_u128 d, rt_u128 *rem) { return udivmod128(n, d, rem); }

@@ -76,18 +76,25 @@ public final class Decoder {
         return in;
     }
 
+    private final StringBuilder inert = new StringBuilder();
+
     private int prefixes() {
+        inert.setLength(0);
         while (true) {
             int b = next();
             switch (b) {
-                case 0x66 -> p66 = true;
+                case 0x66 -> {
+                    if (p66) {
+                        inert.append("data16 ");
+                    }
+                    p66 = true;
+                }
                 case 0x67 -> p67 = true;
                 case 0xF0 -> in.lock = true;
                 case 0xF2 -> rep = Insn.REPNE;
                 case 0xF3 -> rep = Insn.REP;
-                case 0x26, 0x2E, 0x36, 0x3E -> {
-                    // ES, CS, SS, DS overrides: no effect in 64-bit mode
-                }
+                case 0x26, 0x2E, 0x36, 0x3E -> // ES, CS, SS, DS overrides: no effect in 64-bit mode
+                    inert.append(b == 0x26 ? "es " : b == 0x2E ? "cs " : b == 0x36 ? "ss " : "ds ");
                 case 0x64 -> in.segment = 4;
                 case 0x65 -> in.segment = 5;
                 default -> {
@@ -120,6 +127,7 @@ public final class Decoder {
         in.rep = rep;
         in.addr32 = p67;
         in.prefix66 = p66 ? 1 : 0;
+        in.inertPrefixes = inert.toString();
         if (in.ripRelative) {
             in.disp += in.nextRip;
         }
@@ -206,6 +214,7 @@ public final class Decoder {
         in.mem = true;
         int rm = m & 7;
         if (rm == 4) {
+            in.sib = true;
             int sib = next();
             in.scale = sib >> 6;
             int idx = ((sib >> 3) & 7) | rexX;
@@ -214,20 +223,24 @@ public final class Decoder {
             if (base == 5 && mod == 0) {
                 in.base = Cpu.ZERO;
                 in.disp = imm32();
+                in.dispBytes = 4;
             } else {
                 in.base = base | rexB;
             }
         } else if (rm == 5 && mod == 0) {
             in.base = Cpu.ZERO;
             in.disp = imm32();
+            in.dispBytes = 4;
             in.ripRelative = true;
         } else {
             in.base = rm | rexB;
         }
         if (mod == 1) {
             in.disp += imm8s();
+            in.dispBytes = 1;
         } else if (mod == 2) {
             in.disp += imm32();
+            in.dispBytes = 4;
         }
     }
 

@@ -45,7 +45,13 @@ public final class Insn {
     public String mnemonic = "(bad)";
     public int form;
     public boolean ripRelative;
+    /** Displacement bytes encoded (0, 1 or 4); objdump prints "+0x0" for an encoded zero. */
+    public int dispBytes;
+    /** SIB byte present (objdump prints "*1" scales only then). */
+    public boolean sib;
     public int prefix66;
+    /** Prefixes without effect that objdump names before the mnemonic ("cs", "data16"). */
+    public String inertPrefixes = "";
 
     public long startRip() {
         return nextRip - len;

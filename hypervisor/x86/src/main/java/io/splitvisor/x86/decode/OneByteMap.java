@@ -88,7 +88,7 @@ final class OneByteMap {
                 } else if (d.rep == Insn.REP) {
                     d.set(Op.PAUSE, 0, "pause");
                 } else {
-                    d.set(Op.NOP, 0, "nop");
+                    d.set(Op.NOP, 0, d.p66 ? "xchg ax,ax" : "nop");
                 }
             }
             case 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97 -> {

@@ -63,8 +63,9 @@ final class TwoByteMap {
                 d.set(Op.NOP, d.osz(), b == 0x1F || b >= 0x19 ? "nop" : "prefetch");
                 if (b == 0x1E && d.rep == Insn.REP && !in.mem && (d.rmRaw & 7) == 2 && d.ext() == 7) {
                     in.mnemonic = "endbr64";
+                } else {
+                    in.form = Form.E;
                 }
-                in.form = Form.E;
                 if (!in.mem) {
                     in.rm = d.rmRaw;
                 }
