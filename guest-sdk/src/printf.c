@@ -83,10 +83,8 @@ static void format_integer(out_t *o, uintmax_t value, bool negative, bool is_sig
         else if (flags & F_SPACE) prefix = " ";
     } else if (flags & F_ALT) {
         if (base == 16 && n > 0 && !(n == 1 && digits[0] == '0')) prefix = conv == 'X' ? "0X" : "0x";
-        if (base == 8 && (n == 0 || digits[0] != '0')) {
-            /* '#' with o: the first digit must be 0 (raise the precision by one). */
-            if (precision <= n) precision = n + 1;
-        }
+        /* '#' with o: the first digit must be 0, unless the precision already makes it one. */
+        if (base == 8 && precision <= n && (n == 0 || digits[0] != '0')) prefix = "0";
     }
     emit_number(o, prefix, digits, n, flags, width, precision);
 }

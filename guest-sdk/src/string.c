@@ -228,8 +228,9 @@ static unsigned long long parse_magnitude(const char *s, char **end, int base, b
 }
 
 unsigned long long sv_strtoull(const char *s, char **end, int base) {
-    bool neg;
-    unsigned long long v = parse_magnitude(s, end, base, &neg, ~0ull, NULL);
+    bool neg, overflow;
+    unsigned long long v = parse_magnitude(s, end, base, &neg, ~0ull, &overflow);
+    if (overflow) return ~0ull; /* as the C library: ULLONG_MAX whatever the sign */
     return neg ? -v : v;
 }
 

@@ -27,7 +27,7 @@ extern "C" {
 #define SV_EXIT_ABI_MISMATCH 121   /* the hypervisor speaks another ABI major version */
 #define SV_EXIT_NOT_SPLITVISOR 122 /* no "SplitvisorPV" CPUID signature */
 #define SV_EXIT_OUT_OF_MEMORY 123  /* sv_malloc_or_die and friends */
-#define SV_EXIT_PANIC       134    /* sv_panic, sv_crash, SV_ASSERT (as SIGABRT: 128 + 6) */
+#define SV_EXIT_PANIC       125    /* sv_panic, sv_crash, SV_ASSERT */
 #define SV_EXIT_FAULT_BASE  128    /* a CPU exception ends the domain with 128 + vector */
 
 /* The guest's entry point, defined by the guest program. */
