@@ -23,6 +23,8 @@ import io.splitvisor.core.loader.GuestImageException;
 import io.splitvisor.core.loader.GuestLoader;
 import io.splitvisor.core.memory.GuestPhysicalMap;
 import io.splitvisor.core.metrics.CoreMeters;
+import io.splitvisor.core.store.Store;
+import io.splitvisor.core.store.StoreRingConnection;
 import io.splitvisor.core.time.TimerService;
 import io.splitvisor.engine.Engine;
 import io.splitvisor.engine.GuestMemory;
@@ -55,12 +57,14 @@ public final class Hypervisor implements AutoCloseable {
     private final EngineProvider engines;
     private final Domain dom0;
     private final CrashReporter crashReporter;
+    private final Store store;
     private final List<Consumer<Domain>> endListeners = new CopyOnWriteArrayList<>();
 
     public Hypervisor(EngineProvider engines, MeterRegistry registry, CrashReporter crashReporter) {
         this.engines = engines;
         this.meters = new CoreMeters(registry);
         this.crashReporter = crashReporter;
+        this.store = new Store(registry);
         this.events = new EventChannels(id -> this.registry.get(id));
         this.grants = new Grants(id -> this.registry.get(id));
         this.dom0Executor = Executors.newFixedThreadPool(2, r -> {
@@ -95,6 +99,11 @@ public final class Hypervisor implements AutoCloseable {
 
     public Grants grants() {
         return grants;
+    }
+
+    /** The store; dom0 code calls it with caller 0. */
+    public Store store() {
+        return store;
     }
 
     public TimerService timers() {
@@ -137,8 +146,9 @@ public final class Hypervisor implements AutoCloseable {
         registry.put(d);
         try {
             int consolePort = connectConsole(d);
-            int storePort = events.allocUnbound(d, 0);
+            int storePort = connectStore(d);
             ctx.setChannels(consolePort, storePort);
+            publish(d, consolePort);
             GuestLoader.writeStartInfo(d.memory(), GuestBuilder.startInfo(d, config, parts.layout(), consolePort, storePort));
             IoBus bus = new IoBus(d.toString());
             PlatformPorts.attach(bus, d, gate, events, meters, this::shutdown);
@@ -148,6 +158,10 @@ public final class Hypervisor implements AutoCloseable {
             ctx.setThread(thread);
             meters.guestInstructions(id, ctx.vcpu(), v -> v.retiredInstructions());
         } catch (RuntimeException | GuestImageException e) {
+            events.closeAll(d);
+            if (store.isIntroduced(id)) {
+                store.releaseDomain(id);
+            }
             registry.remove(d);
             throw e;
         }
@@ -167,7 +181,30 @@ public final class Hypervisor implements AutoCloseable {
                 new GrantMaps(GuestBuilder.MAPPING_LIMIT, -1, 0), false);
         d.transition(DomainStatus.RUNNING);
         registry.put(d);
+        store.introduceDomain(id);
+        store.write(0, 0, "/local/domain/" + id + "/name", name);
         return d;
+    }
+
+    /** Introduces a guest to the store and serves its store ring; returns the guest's port. */
+    private int connectStore(Domain d) {
+        store.introduceDomain(d.domid());
+        int guestPort = events.allocUnbound(d, 0);
+        int dom0Port = events.bindInterdomain(dom0, d.domid(), guestPort);
+        StoreRingConnection connection = new StoreRingConnection(store, d.domid(), d.memory(), GuestPhysicalMap.STORE_RING,
+                () -> events.send(dom0, dom0Port));
+        dom0Events().setHandler(dom0Port, port -> connection.process());
+        return guestPort;
+    }
+
+    /** The keys Xen's toolstack writes for every domain: its name, id and console channel. */
+    private void publish(Domain d, int consolePort) {
+        String home = "/local/domain/" + d.domid();
+        store.write(0, 0, home + "/name", d.name());
+        store.write(0, 0, home + "/domid", Integer.toString(d.domid()));
+        store.write(0, 0, home + "/console/port", Integer.toString(consolePort));
+        store.write(0, 0, home + "/console/ring-ref", Integer.toString(AbiConstants.GRANT_REF_CONSOLE));
+        store.write(0, 0, home + "/console/type", "xenconsoled");
     }
 
     /** Binds dom0 to the guest's console channel and serves its console ring; returns the guest's port. */
@@ -282,6 +319,9 @@ public final class Hypervisor implements AutoCloseable {
         timers.cancel(d.domid());
         grants.unmapAll(d);
         events.closeAll(d);
+        if (store.isIntroduced(d.domid())) {
+            store.releaseDomain(d.domid());
+        }
         d.markDestroyed();
         registry.remove(d);
         if (ctx != null && !ctx.thread().isAlive()) {
