@@ -530,6 +530,16 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
         registers.writeMsr(msr, v);
     }
 
+    /** Intel-syntax disassembly of the instruction at a virtual address, or a note why it cannot be read. */
+    public String disassembleAt(long va) {
+        try {
+            Insn in = new io.splitvisor.x86.decode.Decoder().decode(a -> (int) m.read8(a), va);
+            return io.splitvisor.x86.disasm.Disassembler.format(in);
+        } catch (GuestFault | io.splitvisor.x86.cpu.ExitSignal e) {
+            return "(not readable)";
+        }
+    }
+
     Insn lastFaulting() {
         return x.faulting;
     }

@@ -18,8 +18,12 @@ public record ElfImage(long entry, List<Segment> segments, byte[] file) {
     private static final int PT_LOAD = 1;
 
     public static ElfImage parse(byte[] f) {
-        if (f.length < 64 || f[0] != 0x7F || f[1] != 'E' || f[2] != 'L' || f[3] != 'F') {
+        if (f.length < 4 || f[0] != 0x7F || f[1] != 'E' || f[2] != 'L' || f[3] != 'F') {
             throw new IllegalArgumentException("malformed ELF: no ELF magic");
+        }
+        if (f.length < 64) {
+            throw new IllegalArgumentException("malformed ELF: file too short for an ELF64 header (" + f.length
+                    + " bytes)");
         }
         if (f[4] != 2) {
             throw new IllegalArgumentException("malformed ELF: not a 64-bit ELF (class " + f[4] + ")");
