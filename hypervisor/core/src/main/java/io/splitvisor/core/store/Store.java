@@ -49,14 +49,12 @@ public final class Store {
     private final Map<Integer, StoreQuota> quotas = new HashMap<>();
     private final UsageLedger ledger = new UsageLedger();
     private final WatchRegistry watches = new WatchRegistry();
-    private final Map<Integer, Transaction> transactions = new HashMap<>();
-    private final Map<Integer, Integer> transactionsByDomain = new HashMap<>();
+    private final TransactionTable transactions = new TransactionTable();
     private final Set<Integer> introduced = new HashSet<>();
     private final Map<String, NodePermissions> specialPerms = new HashMap<>();
     private final Map<Integer, List<StoreRingConnection>> connections = new HashMap<>();
     private StoreNode root;
     private long generation;
-    private int nextTransactionId = 1;
 
     public Store(MeterRegistry registry) {
         this(registry, StoreQuota.DEFAULT);
@@ -181,7 +179,7 @@ public final class Store {
         call("watch", caller, () -> {
             String p = StorePaths.resolveAny(caller, path);
             checkToken(token);
-            if (caller != 0 && watches.count(caller) >= quota(caller).maxWatches()) {
+            if (caller != 0 && watches.count(caller) >= quotaLocked(caller).maxWatches()) {
                 throw new StoreException(Status.STATUS_EQUOTA,
                         "domain " + caller + " has " + watches.count(caller) + " watches");
             }
@@ -219,21 +217,15 @@ public final class Store {
     /** Opens a transaction and returns its id (never 0). EQUOTA past the domain's open-transaction quota. */
     public int transactionStart(int caller) {
         return call("transaction_start", caller, () -> {
-            int open = transactionsByDomain.getOrDefault(caller, 0);
-            if (caller != 0 && open >= quota(caller).maxTransactions()) {
+            int open = transactions.count(caller);
+            if (caller != 0 && open >= quotaLocked(caller).maxTransactions()) {
                 throw new StoreException(Status.STATUS_EQUOTA,
                         "domain " + caller + " has " + open + " open transactions");
             }
-            int id = nextTransactionId;
-            while (id == 0 || transactions.containsKey(id)) {
-                id++;
-            }
-            nextTransactionId = id + 1;
-            int maxNodes = caller == 0 ? UNLIMITED : quota(caller).maxTransactionNodes();
-            transactions.put(id, new Transaction(id, caller, root, ledger.delta(), maxNodes));
-            transactionsByDomain.merge(caller, 1, Integer::sum);
+            int maxNodes = caller == 0 ? UNLIMITED : quotaLocked(caller).maxTransactionNodes();
+            Transaction tx = transactions.open(caller, root, ledger.delta(), maxNodes);
             metrics.transactions.set(transactions.size());
-            return id;
+            return tx.id();
         });
     }
 
@@ -244,8 +236,9 @@ public final class Store {
      */
     public void transactionEnd(int caller, int txId, boolean commit) {
         call("transaction_end", caller, () -> {
-            Transaction tx = transaction(caller, txId);
-            forgetTransaction(tx);
+            Transaction tx = transactions.get(caller, txId);
+            transactions.close(tx);
+            metrics.transactions.set(transactions.size());
             if (!commit) {
                 return null;
             }
@@ -260,20 +253,6 @@ public final class Store {
             commit(e);
             return null;
         });
-    }
-
-    private Transaction transaction(int caller, int txId) {
-        Transaction tx = transactions.get(txId);
-        if (tx == null || tx.domid() != caller) {
-            throw new StoreException(Status.STATUS_ENOENT, "no transaction " + Integer.toUnsignedString(txId));
-        }
-        return tx;
-    }
-
-    private void forgetTransaction(Transaction tx) {
-        transactions.remove(tx.id());
-        transactionsByDomain.computeIfPresent(tx.domid(), (d, n) -> n == 1 ? null : n - 1);
-        metrics.transactions.set(transactions.size());
     }
 
     // ---- domains ---------------------------------------------------------------------------------------------
@@ -313,11 +292,8 @@ public final class Store {
             }
             watches.removeDomain(domid);
             metrics.watches.set(watches.total());
-            for (Transaction tx : List.copyOf(transactions.values())) {
-                if (tx.domid() == domid) {
-                    forgetTransaction(tx);
-                }
-            }
+            transactions.closeDomain(domid);
+            metrics.transactions.set(transactions.size());
             TreeEditor e = editor(root, ledger.delta(), AccessLog.NONE);
             e.remove(0, StorePaths.home(domid));
             e.revokeDomain(domid);
@@ -352,7 +328,7 @@ public final class Store {
     /** What a domain holds now (committed nodes and bytes, watches, open transactions). */
     public StoreUsage usage(int domid) {
         return locked(() -> new StoreUsage(ledger.nodes(domid), ledger.bytes(domid), watches.count(domid),
-                transactionsByDomain.getOrDefault(domid, 0)));
+                transactions.count(domid)));
     }
 
     // ---- for ring connections --------------------------------------------------------------------------------
@@ -370,12 +346,8 @@ public final class Store {
             }
             watches.removeSink(sink);
             metrics.watches.set(watches.total());
-            for (int id : transactionIds) {
-                Transaction tx = transactions.get(id);
-                if (tx != null && tx.domid() == connection.domid()) {
-                    forgetTransaction(tx);
-                }
-            }
+            transactions.close(connection.domid(), transactionIds);
+            metrics.transactions.set(transactions.size());
             return null;
         });
     }
@@ -413,7 +385,9 @@ public final class Store {
             return body.get();
         } finally {
             lock.unlock();
-            dispatcher.drain();
+            if (!lock.isHeldByCurrentThread()) {
+                dispatcher.drain(); // never hand events to sinks while holding the lock
+            }
         }
     }
 
@@ -429,7 +403,7 @@ public final class Store {
         if (txId == 0) {
             return q.apply(editor(root, ledger.delta(), AccessLog.NONE));
         }
-        Transaction tx = transaction(caller, txId);
+        Transaction tx = transactions.get(caller, txId);
         return q.apply(editor(tx.root(), tx.usage().delta(), tx));
     }
 
@@ -440,7 +414,7 @@ public final class Store {
             commit(e);
             return null;
         }
-        Transaction tx = transaction(caller, txId);
+        Transaction tx = transactions.get(caller, txId);
         tx.checkRoom();
         TreeEditor e = editor(tx.root(), tx.usage().delta(), tx);
         m.applyTo(e);

@@ -72,8 +72,9 @@ public final class StoreRingConnection implements AutoCloseable {
     private int bodyFill;
 
     /**
-     * Attaches to the store page at guest-physical {@code pageGpa} of domain {@code domid} (already introduced).
-     * The domain's quota at this moment bounds the connection's queues.
+     * Attaches to the store page at guest-physical {@code pageGpa} of domain {@code domid}, which must have been
+     * introduced; starts from the indices the page holds now. The domain's quota at this moment bounds the
+     * connection's queues. {@code notifyGuest} (an event-channel send) may be called from any thread.
      */
     public StoreRingConnection(Store store, int domid, GuestMemory memory, long pageGpa, Runnable notifyGuest) {
         this.store = Objects.requireNonNull(store);
@@ -83,6 +84,9 @@ public final class StoreRingConnection implements AutoCloseable {
         this.notifyGuest = Objects.requireNonNull(notifyGuest);
         if ((pageGpa & (GuestMemory.PAGE_SIZE - 1)) != 0 || !memory.isRamRange(pageGpa, GuestMemory.PAGE_SIZE)) {
             throw new IllegalArgumentException(String.format("store page 0x%x is not a guest RAM page", pageGpa));
+        }
+        if (!store.isIntroduced(domid)) {
+            throw new IllegalStateException("domain " + domid + " is not introduced to the store");
         }
         StoreQuota quota = store.quota(domid);
         this.maxOutstanding = quota.maxOutstandingRequests();

@@ -1,6 +1,13 @@
 package io.splitvisor.core.store;
 
+import com.google.protobuf.ByteString;
 import io.splitvisor.abi.proto.Status;
+import io.splitvisor.abi.proto.StoreRequest;
+import io.splitvisor.abi.proto.StoreServerMessage;
+import io.splitvisor.abi.proto.StoreWatch;
+import io.splitvisor.abi.proto.StoreWrite;
+import io.splitvisor.engine.GuestMemory;
+import io.splitvisor.engine.MemoryRegion;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -14,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.splitvisor.core.store.StoreTesting.read;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -101,6 +109,79 @@ class StoreConcurrencyTest {
                 previous = v;
             }
             assertAccountingMatchesTheTree(store);
+        });
+    }
+
+    @Test
+    void guestRingsServedWhileDom0FiresEventsIntoThemFromAnotherThread() {
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            Store store = StoreTesting.newStore();
+            store.write(0, 0, "/shared/state", "0");
+            store.setPerms(0, 0, "/shared/state", NodePermissions.parse("r0"));
+            GuestMemory mem = GuestMemory.allocate(new MemoryRegion(0, 1 << 20));
+            int guests = 3;
+            int dom0Writes = 400;
+            int requests = 300;
+            CountDownLatch watching = new CountDownLatch(guests);
+            CountDownLatch dom0Done = new CountDownLatch(1);
+            ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+            List<Thread> threads = new ArrayList<>();
+            for (int g = 0; g < guests; g++) {
+                int domid = 20 + g;
+                long page = 0x10000L * (g + 1);
+                store.introduceDomain(domid);
+                GuestRing ring = new GuestRing(mem, page, -500 * g);
+                StoreRingConnection conn = new StoreRingConnection(store, domid, mem, page, () -> { });
+                threads.add(new Thread(() -> {
+                    try {
+                        int events = 0;
+                        ring.send(StoreRequest.newBuilder().setReqId(0).setWatch(StoreWatch.newBuilder()
+                                .setPath("/shared/state").setToken("s")).build());
+                        conn.process();
+                        int expectedId = 0;
+                        int sent = 1;
+                        watching.countDown();
+                        while (expectedId < requests) {
+                            if (sent < requests && sent - expectedId < 8) {
+                                ring.send(StoreRequest.newBuilder().setReqId(sent).setWrite(StoreWrite.newBuilder()
+                                        .setPath("mine/k" + (sent % 5))
+                                        .setValue(ByteString.copyFromUtf8("v" + sent))).build());
+                                sent++;
+                            }
+                            conn.process();
+                            for (StoreServerMessage m : ring.receive()) {
+                                if (m.hasWatchEvent()) {
+                                    events++;
+                                } else {
+                                    assertEquals(expectedId, m.getResponse().getReqId(), "responses in order");
+                                    assertEquals(Status.STATUS_OK, m.getResponse().getStatus());
+                                    expectedId++;
+                                }
+                            }
+                        }
+                        dom0Done.await();
+                        for (StoreServerMessage m : ring.receiveAll(conn)) {
+                            assertTrue(m.hasWatchEvent());
+                            events++;
+                        }
+                        assertFalse(conn.isClosed());
+                        assertEquals(dom0Writes + 1, events + conn.droppedEvents(), "every event arrives or is counted");
+                        assertEquals("v" + (requests - 1), read(store, domid, "mine/k" + ((requests - 1) % 5)));
+                    } catch (Throwable e) {
+                        errors.add(e);
+                    }
+                }, "guest-" + domid));
+            }
+            threads.forEach(Thread::start);
+            watching.await();
+            for (int i = 1; i <= dom0Writes; i++) {
+                store.write(0, 0, "/shared/state", Integer.toString(i));
+            }
+            dom0Done.countDown();
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertEquals(List.of(), List.copyOf(errors));
         });
     }
 

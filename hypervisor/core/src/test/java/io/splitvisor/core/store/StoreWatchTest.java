@@ -158,6 +158,29 @@ class StoreWatchTest {
     }
 
     @Test
+    void sinksRunOutsideTheStoreLock() throws Exception {
+        java.util.List<Boolean> otherThreadGotIn = new java.util.concurrent.CopyOnWriteArrayList<>();
+        WatchSink probing = (p, t) -> {
+            Thread other = new Thread(() -> store.read(0, 0, "/"));
+            other.start();
+            try {
+                other.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            otherThreadGotIn.add(!other.isAlive());
+        };
+        store.watch(0, "/p", "t", probing);
+        store.watch(0, StorePaths.INTRODUCE_DOMAIN, "t", probing);
+        store.write(0, 0, "/p", "1");
+        int tx = store.transactionStart(0);
+        store.write(0, tx, "/p", "2");
+        store.transactionEnd(0, tx, true);
+        store.introduceDomain(7);
+        assertEquals(List.of(true, true, true, true, true), otherThreadGotIn);
+    }
+
+    @Test
     void deliveredEventsAreCounted() {
         io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
