@@ -69,49 +69,10 @@ void sv_panic(const char *fmt, ...) {
 
 const char *sv_cmdline(void) { return start_info.cmdline; }
 
-/* Finds `key` or `key=value` as a whole word; returns the value (or "" for a bare key). */
-static const char *find_word(const char *key, size_t *vlen) {
-    size_t klen = sv_strlen(key);
-    const char *p = start_info.cmdline;
-    while (*p) {
-        while (*p == ' ' || *p == '\t') p++;
-        const char *w = p;
-        while (*p && *p != ' ' && *p != '\t') p++;
-        size_t wlen = (size_t)(p - w);
-        if (wlen >= klen && sv_strncmp(w, key, klen) == 0) {
-            if (wlen == klen) {
-                *vlen = 0;
-                return w + klen;
-            }
-            if (w[klen] == '=') {
-                *vlen = wlen - klen - 1;
-                return w + klen + 1;
-            }
-        }
-    }
-    return NULL;
-}
-
-bool sv_cmdline_has(const char *key) {
-    size_t n;
-    return find_word(key, &n) != NULL;
-}
+bool sv_cmdline_has(const char *key) { return sv_cmdline_lookup(start_info.cmdline, key, NULL, 0); }
 
 bool sv_cmdline_get(const char *key, char *buf, size_t cap) {
-    size_t n;
-    const char *v = find_word(key, &n);
-    if (!v) return false;
-    if (n == 0 && v[0] != '=') {
-        /* A bare word counts as "1". */
-        sv_strlcpy(buf, "1", cap);
-        return true;
-    }
-    if (cap) {
-        size_t k = n < cap - 1 ? n : cap - 1;
-        sv_memcpy(buf, v, k);
-        buf[k] = 0;
-    }
-    return true;
+    return sv_cmdline_lookup(start_info.cmdline, key, buf, cap);
 }
 
 uint64_t sv_cmdline_get_u64(const char *key, uint64_t dflt) {
@@ -203,7 +164,7 @@ void sv_mm_setup(const sv_start_info_t *si) {
         reserve(si->store_ring_gpa, SV_PAGE);
         reserve(si->grant_table_gpa, (uint64_t)si->grant_table_frames * SV_PAGE);
         reserve(si->grant_map_gpa, (uint64_t)si->grant_map_pages * SV_PAGE);
-        reserve(si->stack_top_gpa - SV_PAGE, SV_PAGE);
+        if (si->stack_top_gpa >= SV_PAGE) reserve(si->stack_top_gpa - SV_PAGE, SV_PAGE);
     }
     sv_heap_init(&heap, heap_grow, heap_release, NULL);
     heap.corrupt = heap_corrupt;

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "splitvisor/runtime.h"
 #include "splitvisor/string.h"
 #include "test.h"
 
@@ -150,7 +151,26 @@ static void test_strto(void) {
     CHECK(!sv_parse_u64(NULL, &v));
 }
 
+static void test_cmdline(void) {
+    const char *line = "role=ping  peer=2\tdebugcon rounds=100 empty= x=a=b rolex=no";
+    char buf[16];
+    CHECK(sv_cmdline_lookup(line, "role", buf, sizeof buf) && strcmp(buf, "ping") == 0);
+    CHECK(sv_cmdline_lookup(line, "peer", buf, sizeof buf) && strcmp(buf, "2") == 0);
+    CHECK(sv_cmdline_lookup(line, "debugcon", buf, sizeof buf) && strcmp(buf, "1") == 0);
+    CHECK(sv_cmdline_lookup(line, "debugcon", NULL, 0));
+    CHECK(sv_cmdline_lookup(line, "empty", buf, sizeof buf) && strcmp(buf, "") == 0);
+    CHECK(sv_cmdline_lookup(line, "x", buf, sizeof buf) && strcmp(buf, "a=b") == 0);
+    CHECK(sv_cmdline_lookup(line, "rolex", buf, sizeof buf) && strcmp(buf, "no") == 0);
+    CHECK(!sv_cmdline_lookup(line, "rol", buf, sizeof buf));
+    CHECK(!sv_cmdline_lookup(line, "debug", buf, sizeof buf));
+    CHECK(!sv_cmdline_lookup(line, "", buf, sizeof buf));
+    CHECK(!sv_cmdline_lookup("", "role", buf, sizeof buf));
+    CHECK(!sv_cmdline_lookup(NULL, "role", buf, sizeof buf));
+    CHECK(sv_cmdline_lookup(line, "rounds", buf, 3) && strcmp(buf, "10") == 0); /* truncated */
+}
+
 int main(void) {
+    RUN(test_cmdline);
     RUN(test_memcpy_memset_alignments);
     RUN(test_memmove_overlaps);
     RUN(test_compare_and_search);

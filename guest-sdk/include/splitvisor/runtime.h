@@ -46,6 +46,8 @@ bool sv_cmdline_get(const char *key, char *buf, size_t cap);
 /* The value of key as a number (decimal or 0x-hex), or dflt when absent or not a number. */
 uint64_t sv_cmdline_get_u64(const char *key, uint64_t dflt);
 bool sv_cmdline_has(const char *key);
+/* The same over any string (what the three above use). buf may be NULL. */
+bool sv_cmdline_lookup(const char *line, const char *key, char *buf, size_t cap);
 
 /* Ends the domain: flushes the console, then SchedShutdown(POWEROFF, code). */
 SV_NORETURN void sv_exit(int code);
