@@ -87,6 +87,27 @@ public final class ConsoleRingBackend {
         return data.length > 0;
     }
 
+    /**
+     * ConsoleRead on the guest's behalf: consumes up to {@code max} bytes of input as the guest
+     * would (from its ring first, then what is still queued), on the guest's own vCPU thread.
+     */
+    public synchronized byte[] readInput(int max) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        if (!broken) {
+            long cons = memory.readU32(ring + ConsoleRingLayout.IN_CONS);
+            long prod = GuestAtomics.readU32Acquire(memory, ring + ConsoleRingLayout.IN_PROD);
+            int available = (int) Math.min((prod - cons) & 0xFFFFFFFFL, ConsoleRingLayout.IN_SIZE);
+            int n = Math.min(available, max);
+            for (int i = 0; i < n; i++) {
+                out.write(memory.readU8(ring + ConsoleRingLayout.IN + ((cons + i) & (ConsoleRingLayout.IN_SIZE - 1))));
+            }
+            GuestAtomics.writeU32Release(memory, ring + ConsoleRingLayout.IN_CONS, (cons + n) & 0xFFFFFFFFL);
+        }
+        byte[] queued = log.takeInput(max - out.size());
+        out.write(queued, 0, queued.length);
+        return out.toByteArray();
+    }
+
     private void disconnect(String why) {
         broken = true;
         memory.writeU8(ring + ConsoleRingLayout.CONNECTION, ConsoleRingLayout.DISCONNECTED);

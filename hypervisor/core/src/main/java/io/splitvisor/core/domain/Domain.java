@@ -34,6 +34,7 @@ public final class Domain implements EventDomain, GrantDomain {
     private final AtomicReference<DomainStatus> status = new AtomicReference<>(DomainStatus.CREATED);
     private final CompletableFuture<ShutdownInfo> ended = new CompletableFuture<>();
     private volatile GuestContext guest;
+    private volatile java.util.function.IntFunction<byte[]> consoleInput;
 
     Domain(int id, String name, boolean privileged, GuestMemory memory, long memoryBytes, PortTable ports,
            EventSink sink, GrantTable grantTable, GrantMaps maps, boolean traceHypercalls) {
@@ -95,6 +96,16 @@ public final class Domain implements EventDomain, GrantDomain {
 
     public ConsoleLog console() {
         return console;
+    }
+
+    /** Takes up to {@code max} bytes of console input, from the console ring when the domain has one. */
+    public byte[] readConsoleInput(int max) {
+        java.util.function.IntFunction<byte[]> reader = consoleInput;
+        return reader != null ? reader.apply(max) : console.takeInput(max);
+    }
+
+    void setConsoleInput(java.util.function.IntFunction<byte[]> reader) {
+        this.consoleInput = reader;
     }
 
     public boolean traceHypercalls() {

@@ -29,6 +29,7 @@ import java.nio.file.Path;
  */
 final class GuestBuilder {
     static final int PORT_LIMIT = 1024;
+    static final int MSR_TSC = 0x10;
     static final int MAPPING_LIMIT = 1024;
 
     private GuestBuilder() {
@@ -70,6 +71,8 @@ final class GuestBuilder {
 
         Vcpu vcpu = engine.createVcpu(memory, CpuidModel.standard(new SplitvisorCpuid(GuestPhysicalMap.START_INFO)));
         vcpu.setState(GuestLoader.initialState(image.entry(), layout.cr3()));
+        vcpu.writeMsr(MSR_TSC, 0);   // the TSC counts nanoseconds from creation: see initTime
+        initTime(memory);
         GuestContext context = new GuestContext(vcpu, engine.name());
         SharedInfoSink sink = new SharedInfoSink(memory, GuestPhysicalMap.SHARED_INFO, context);
         context.bindEvents(sink);
@@ -92,6 +95,19 @@ final class GuestBuilder {
         memory.writeU32(shared + SharedInfoLayout.WC_SEC, (wallNanos / 1_000_000_000L) & 0xFFFFFFFFL);
         memory.writeU32(shared + SharedInfoLayout.WC_SEC_HI, (wallNanos / 1_000_000_000L) >>> 32);
         memory.writeU32(shared + SharedInfoLayout.WC_NSEC, wallNanos % 1_000_000_000L);
+    }
+
+    /**
+     * The vCPU's time info: the engines' TSC runs at 1 GHz from 0 at creation, so monotonic time
+     * is the TSC itself: system_time 0 at TSC 0, scaled by (delta << 1) * 2^31 >> 32 = delta.
+     */
+    private static void initTime(GuestMemory memory) {
+        long time = GuestPhysicalMap.SHARED_INFO + SharedInfoLayout.vcpuInfo(0) + SharedInfoLayout.VCPU_TIME;
+        memory.writeU64(time + SharedInfoLayout.TIME_TSC_TIMESTAMP, 0);
+        memory.writeU64(time + SharedInfoLayout.TIME_SYSTEM_TIME, 0);
+        memory.writeU32(time + SharedInfoLayout.TIME_TSC_TO_SYSTEM_MUL, 0x80000000L);
+        memory.writeU8(time + SharedInfoLayout.TIME_TSC_SHIFT, 1);
+        memory.writeU32(time + SharedInfoLayout.TIME_VERSION, 2);
     }
 
     /** The start info of a built guest, once its console and store channels exist. */

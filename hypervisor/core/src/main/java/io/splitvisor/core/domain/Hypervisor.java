@@ -214,6 +214,7 @@ public final class Hypervisor implements AutoCloseable {
         ConsoleRingBackend backend = new ConsoleRingBackend(d.memory(), GuestPhysicalMap.CONSOLE_RING, d.console(),
                 () -> events.send(dom0, dom0Port));
         dom0Events().setHandler(dom0Port, port -> backend.service());
+        d.setConsoleInput(backend::readInput);
         d.console().onInput(() -> {
             backend.service();
             events.raiseVirq(d, Virq.VIRQ_CONSOLE_VALUE);

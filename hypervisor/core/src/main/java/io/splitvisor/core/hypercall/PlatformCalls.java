@@ -44,7 +44,7 @@ final class PlatformCalls {
             return ConsoleWriteResponse.newBuilder().setWritten(data.length).build();
         });
         gate.register("ConsoleRead", ConsoleReadRequest.class, (caller, req) -> {
-            byte[] data = caller.console().takeInput(Math.min(req.getMaxBytes(), CONSOLE_MAX));
+            byte[] data = caller.readConsoleInput(Math.min(req.getMaxBytes(), CONSOLE_MAX));
             return ConsoleReadResponse.newBuilder().setData(ByteString.copyFrom(data)).build();
         });
 

@@ -25,4 +25,22 @@ class GuestRunTest {
             assertTrue(out.contains("domid " + d.domid() + "\ncolor=blue\n"), out);
         }
     }
+
+    @Test
+    void servicesTimerTimeConsoleInputPollAndLoopback() throws Exception {
+        try (Hypervisor hv = new Hypervisor(new Engines())) {
+            Domain d = hv.createGuest(DomainConfig.guest("services", TestGuests.build("services")).withMemory(8 << 20));
+            d.console().sendInput("ping\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            hv.start(d);
+            ShutdownInfo end = d.ended().get(30, TimeUnit.SECONDS);
+            String out = d.console().text();
+            assertEquals(0, end.exitCode(), out);
+            for (String line : new String[] {"bind timer 0", "set timer 0", "timer fired after at least 5 ms 1",
+                    "timer fired within 2 s 1", "tsc time agrees 1", "wall clock set 1", "console input: ping",
+                    "poll status 0", "poll timed out 1", "loopback bind 0", "loopback delivered 1", "poll saw it 1",
+                    "status interdomain 1", "pages 2048"}) {
+                assertTrue(out.contains(line + "\n"), "missing '" + line + "' in:\n" + out);
+            }
+        }
+    }
 }
