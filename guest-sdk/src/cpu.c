@@ -235,6 +235,20 @@ void sv_fault(sv_regs_t *r) {
            (unsigned long)sp[0], (unsigned long)sp[1], (unsigned long)sp[2], (unsigned long)sp[3],
            (unsigned long)sp[4], (unsigned long)sp[5], (unsigned long)sp[6], (unsigned long)sp[7]);
     }
+    /* The call chain, through the saved frame pointers (the SDK and guest.mk build with them). */
+    uint64_t text_lo = (uint64_t)(uintptr_t)__text_start, text_hi = (uint64_t)(uintptr_t)__text_end;
+    uint64_t frame = r->rbp;
+    int depth = 0;
+    while (depth < 16 && (frame & 7) == 0 && readable(frame, 16) && !stack_overflow) {
+        const uint64_t *f = (const uint64_t *)(uintptr_t)frame;
+        uint64_t ret = f[1];
+        if (ret < text_lo || ret >= text_hi) break;
+        rp(depth == 0 ? "    called from 0x%lx" : " <- 0x%lx", (unsigned long)ret);
+        depth++;
+        if (f[0] <= frame) break;
+        frame = f[0];
+    }
+    if (depth) rp("\n");
     rp("    domain %u ends as crashed, exit code %d (find rip with: addr2line -e <guest>.elf 0x%lx)\n",
        sv_start_info()->domid, code, (unsigned long)r->rip);
 

@@ -10,6 +10,8 @@
 
 /* Linker-script symbols. */
 extern char __image_start[];
+extern char __text_start[];
+extern char __text_end[];
 extern char __image_end[];
 extern char __bss_start[];
 extern char __bss_end[];
