@@ -14,6 +14,10 @@ typedef unsigned long uintptr_t;
 /* provided by rt_guest.c or rt_linux.c */
 void rt_write(const char *s, size_t n);
 void rt_exit(int code) __attribute__((noreturn));
+/* monotonic nanoseconds (0 on the guest, which the host times from outside) */
+uint64_t rt_clock_ns(void);
+/* benchmark driver: report the measured time (Linux: "bench-ns=N" on stderr; guest: nothing) */
+void rt_bench_report(uint64_t ns);
 /* a 4 KiB-aligned buffer of the given size that may be written and executed */
 void *rt_exec_buffer(size_t size);
 

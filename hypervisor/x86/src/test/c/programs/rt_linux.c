@@ -22,12 +22,17 @@ static long sys6(long n, long a, long b, long c, long d, long e, long f) {
 }
 
 void rt_write(const char *s, size_t n) {
+#ifdef RT_QUIET
+    (void) s;
+    (void) n;
+#else
     while (n) {
         long w = sys3(1, 1, (long) s, (long) n);
         if (w <= 0) break;
         s += w;
         n -= w;
     }
+#endif
 }
 
 void rt_exit(int code) {
@@ -38,4 +43,16 @@ void rt_exit(int code) {
 void *rt_exec_buffer(size_t size) {
     long p = sys6(9, 0, (long) size, 7 /* RWX */, 0x22 /* private anonymous */, -1, 0);
     return p < 0 && p > -4096 ? 0 : (void *) p;
+}
+
+uint64_t rt_clock_ns(void) {
+    struct { long sec, nsec; } ts;
+    sys3(228, 1 /* CLOCK_MONOTONIC */, (long) &ts, 0);
+    return (uint64_t) ts.sec * 1000000000ul + (uint64_t) ts.nsec;
+}
+
+void rt_bench_report(uint64_t ns) {
+    char buf[40];
+    int n = rt_snprintf(buf, sizeof buf, "bench-ns=%lu\n", ns);
+    sys3(1, 2, (long) buf, n);
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.splitvisor.x86.support.CPrograms;
-import io.splitvisor.x86.support.GuestMachine;
+import io.splitvisor.x86.tools.GuestMachine;
 import io.splitvisor.x86.support.Tools;
 import io.splitvisor.x86.tools.GuestRun;
 import java.nio.charset.StandardCharsets;

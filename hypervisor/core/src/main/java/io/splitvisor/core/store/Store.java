@@ -155,6 +155,7 @@ public final class Store {
      * owner or dom0, and only dom0 may name a new owner (EPERM).
      */
     public void setPerms(int caller, int txId, String path, NodePermissions perms) {
+        java.util.Objects.requireNonNull(perms, "perms");
         call("set_perms", caller, () -> {
             String p = StorePaths.resolveAny(caller, path);
             if (StorePaths.isSpecial(p)) {
@@ -176,6 +177,7 @@ public final class Store {
      * release. EEXIST for a duplicate, EQUOTA past the watch quota, E2BIG for a token over 64 bytes.
      */
     public void watch(int caller, String path, String token, WatchSink sink) {
+        java.util.Objects.requireNonNull(sink, "sink");
         call("watch", caller, () -> {
             String p = StorePaths.resolveAny(caller, path);
             checkToken(token);
@@ -298,6 +300,7 @@ public final class Store {
             e.remove(0, StorePaths.home(domid));
             e.revokeDomain(domid);
             commit(e);
+            specialPerms.replaceAll((special, perms) -> perms.revoke(domid));
             quotas.remove(domid);
             watches.specialEvent(StorePaths.RELEASE_DOMAIN, specialPerms.get(StorePaths.RELEASE_DOMAIN),
                     dispatcher::enqueue);

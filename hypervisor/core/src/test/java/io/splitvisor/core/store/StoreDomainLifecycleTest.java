@@ -73,9 +73,11 @@ class StoreDomainLifecycleTest {
         store.write(5, 0, "/local/domain/0/backend/vbd/5/state", "4");
         store.mkdir(0, 0, "/local/domain/6/device/vbd");
         store.setPerms(0, 0, "/local/domain/6/device/vbd", NodePermissions.parse("n6 r5"));
+        store.setPerms(0, 0, StorePaths.RELEASE_DOMAIN, NodePermissions.parse("n0 r5 r6"));
 
         store.releaseDomain(5);
 
+        assertEquals(NodePermissions.parse("n0 r6"), store.getPerms(0, 0, StorePaths.RELEASE_DOMAIN));
         assertEquals("4", read(store, 0, "/local/domain/0/backend/vbd/5/state"));
         assertEquals(NodePermissions.parse("n0 r6"), store.getPerms(0, 0, "/local/domain/0/backend/vbd/5"));
         assertEquals(NodePermissions.parse("n0 r6"), store.getPerms(0, 0, "/local/domain/0/backend/vbd/5/state"));

@@ -1,4 +1,4 @@
-package io.splitvisor.x86.support;
+package io.splitvisor.x86.tools;
 
 import io.splitvisor.engine.CpuidModel;
 import io.splitvisor.engine.GuestMemory;
@@ -6,12 +6,11 @@ import io.splitvisor.engine.MemoryRegion;
 import io.splitvisor.x86.exec.InterpreterVcpu;
 import io.splitvisor.x86.loader.ElfImage;
 import io.splitvisor.x86.loader.LongModeSetup;
-import io.splitvisor.x86.tools.GuestRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Loads a guest ELF into 64 MiB of RAM in long mode and runs it with the debug ports. */
+/** Loads a static guest ELF into 64 MiB of RAM in long mode and runs it with the debug ports (tests, benchmarks). */
 public final class GuestMachine {
     public static final long RAM = 64L << 20;
     public static final long TABLES = 0x8000;
