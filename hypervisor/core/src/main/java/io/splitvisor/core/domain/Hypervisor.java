@@ -276,7 +276,8 @@ public final class Hypervisor implements AutoCloseable {
         if (d.recordShutdown(new ShutdownInfo(ShutdownReason.SHUTDOWN_CRASH, CrashReporter.CRASH_EXIT_CODE, reason, report))) {
             stopVcpu(d);
             meters.domainsCrashed().increment();
-            LOG.warn("{}", report.render().stripTrailing());
+            LOG.warn("{} crashed: {}", d, reason);
+            LOG.debug("{}", report.render().stripTrailing());
             ended(d);
         }
     }
