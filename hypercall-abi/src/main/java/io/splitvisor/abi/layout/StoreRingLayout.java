@@ -31,6 +31,19 @@ public final class StoreRingLayout {
     public static final int CONNECTION = 2068;
     public static final int ERROR = 2072;
 
+    /** Values of {@code error}; the store stops serving a ring once it writes one (1 and 2 as in Xen). */
+    public static final int ERROR_NONE = 0;
+    /** The store page is not guest RAM. */
+    public static final int ERROR_COMMUNICATION = 1;
+    /** req_prod ran more than the ring size ahead of req_cons, or rsp_cons left the window behind rsp_prod. */
+    public static final int ERROR_BAD_INDEX = 2;
+    /** A length prefix of 0 or above STORE_MAX_MESSAGE. */
+    public static final int ERROR_BAD_LENGTH = 3;
+    /** A message that does not decode as a StoreRequest. */
+    public static final int ERROR_MALFORMED = 4;
+    /** A StoreRequest without an op. */
+    public static final int ERROR_NO_OP = 5;
+
     public static final Layout LAYOUT = Layout.struct("sv_store_ring", 4096,
                     "The store page: request and response byte rings.")
             .array("req", REQ, ScalarType.U8, RING_SIZE, "length-prefixed requests from the guest")

@@ -1,5 +1,7 @@
 package io.splitvisor.core.store;
 
+import io.splitvisor.abi.layout.StoreRingLayout;
+
 /**
  * Why the store closed a guest's ring: the value written into the store page's {@code error} field (offset
  * {@code StoreRingLayout.ERROR}). Codes 1 and 2 mean what they mean in Xen's xenstore ring; the rest refine
@@ -8,18 +10,18 @@ package io.splitvisor.core.store;
  */
 public enum RingError {
     /** 0: the ring is served. */
-    NONE(0),
+    NONE(StoreRingLayout.ERROR_NONE),
     /** 1: the store page could not be reached (its address is not guest RAM). */
-    COMMUNICATION(1),
+    COMMUNICATION(StoreRingLayout.ERROR_COMMUNICATION),
     /** 2: {@code req_prod} ran more than the ring size ahead of {@code req_cons}, or {@code rsp_cons} is not
      *  within the ring size behind {@code rsp_prod}. */
-    BAD_INDEX(2),
+    BAD_INDEX(StoreRingLayout.ERROR_BAD_INDEX),
     /** 3: a length prefix of 0 or above {@code STORE_MAX_MESSAGE} (4096). */
-    BAD_LENGTH(3),
+    BAD_LENGTH(StoreRingLayout.ERROR_BAD_LENGTH),
     /** 4: a message that does not decode as a {@code StoreRequest}. */
-    MALFORMED(4),
+    MALFORMED(StoreRingLayout.ERROR_MALFORMED),
     /** 5: a {@code StoreRequest} without an op. */
-    NO_OP(5);
+    NO_OP(StoreRingLayout.ERROR_NO_OP);
 
     private final int code;
 
