@@ -73,6 +73,7 @@ public final class Decoder {
             in.mnemonic = "(bad)";
         }
         finish();
+        Specializer.specialize(in);
         return in;
     }
 

@@ -119,7 +119,36 @@ public final class Op {
     // BMI1 (VEX): sub = 0 ANDN, 1 BEXTR, 2 BLSR, 3 BLSMSK, 4 BLSI
     public static final int BMI = 96;
 
-    public static final int COUNT = 97;
+    // size-specialised forms of the hottest ops (see Specializer); same operand conventions
+    public static final int MOV_RR64 = 97;
+    public static final int MOV_RR32 = 98;
+    public static final int MOV_RM64 = 99;
+    public static final int MOV_RM32 = 100;
+    public static final int MOV_MR64 = 101;
+    public static final int MOV_MR32 = 102;
+    public static final int MOV_RI64 = 103;
+    public static final int MOV_MI64 = 104;
+    public static final int MOV_MI32 = 105;
+    public static final int ALU_RR64 = 106;
+    public static final int ALU_RR32 = 107;
+    public static final int ALU_RI64 = 108;
+    public static final int ALU_RI32 = 109;
+    public static final int ALU_RM64 = 110;
+    public static final int ALU_RM32 = 111;
+    public static final int LEA64 = 112;
+    public static final int LEA32 = 113;
+    public static final int MOVZX8_RM = 114;
+    public static final int MOVZX16_RM = 115;
+    public static final int MOVSXD_RM = 116;
+    public static final int PUSH_R64 = 117;
+    public static final int POP_R64 = 118;
+    public static final int MOVZX8_RR = 119;
+    public static final int SHIFT_R64 = 120;
+    public static final int SHIFT_R32 = 121;
+    public static final int UNARY_R64 = 122;
+    public static final int UNARY_R32 = 123;
+
+    public static final int COUNT = 124;
 
     private Op() {
     }

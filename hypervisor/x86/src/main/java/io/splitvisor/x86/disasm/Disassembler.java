@@ -116,7 +116,7 @@ public final class Disassembler {
     }
 
     private static String operands(Insn in, int s) {
-        switch (in.op) {
+        switch (io.splitvisor.x86.decode.Specializer.generic(in.op)) {
             case Op.MOV_RR: case Op.ALU_RR: case Op.XCHG_RR: case Op.CMPXCHG_RR: case Op.XADD_RR:
             case Op.BT_RR:
                 if (in.form == Form.XCHG_ACC) {
@@ -161,7 +161,7 @@ public final class Disassembler {
             case Op.UNARY_M: case Op.MULDIV_M: case Op.PUSH_M: case Op.POP_M: case Op.SETCC_M:
                 return mem(in, s);
             case Op.SHIFT_R: case Op.SHIFT_M: {
-                String dst = in.op == Op.SHIFT_R ? reg(s, in.rm) : mem(in, s);
+                String dst = !in.mem ? reg(s, in.rm) : mem(in, s);
                 return dst + "," + (in.variant ? "cl" : in.form == Form.E_1 ? "1" : imm(1, in.imm));
             }
             case Op.DSHIFT_R: case Op.DSHIFT_M: {

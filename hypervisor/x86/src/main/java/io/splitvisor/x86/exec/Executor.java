@@ -108,10 +108,126 @@ final class Executor {
         return t;
     }
 
+    private static final long M32 = 0xFFFFFFFFL;
+
     void exec(Insn in) {
         final Cpu c = this.c;
+        final long[] regs = this.regs;
         final int s = in.size;
         switch (in.op) {
+            case Op.MOV_RR64:
+                regs[in.rm] = regs[in.reg];
+                break;
+            case Op.MOV_RR32:
+                regs[in.rm] = regs[in.reg] & M32;
+                break;
+            case Op.MOV_RM64:
+                regs[in.reg] = m.read64(ea(in));
+                break;
+            case Op.MOV_RM32:
+                regs[in.reg] = m.read32(ea(in));
+                break;
+            case Op.MOV_MR64:
+                m.write64(ea(in), regs[in.reg]);
+                break;
+            case Op.MOV_MR32:
+                m.write32(ea(in), regs[in.reg]);
+                break;
+            case Op.MOV_RI64:
+                regs[in.rm] = in.imm;
+                break;
+            case Op.MOV_MI64:
+                m.write64(ea(in), in.imm);
+                break;
+            case Op.MOV_MI32:
+                m.write32(ea(in), in.imm);
+                break;
+            case Op.ALU_RR64: {
+                long r = Alu.alu(c, in.sub, 8, regs[in.rm], regs[in.reg]);
+                if (in.sub < Alu.CMP) {
+                    regs[in.rm] = r;
+                }
+                break;
+            }
+            case Op.ALU_RR32: {
+                long r = Alu.alu(c, in.sub, 4, regs[in.rm] & M32, regs[in.reg] & M32);
+                if (in.sub < Alu.CMP) {
+                    regs[in.rm] = r & M32;
+                }
+                break;
+            }
+            case Op.ALU_RI64: {
+                long r = Alu.alu(c, in.sub, 8, regs[in.rm], in.imm);
+                if (in.sub < Alu.CMP) {
+                    regs[in.rm] = r;
+                }
+                break;
+            }
+            case Op.ALU_RI32: {
+                long r = Alu.alu(c, in.sub, 4, regs[in.rm] & M32, in.imm);
+                if (in.sub < Alu.CMP) {
+                    regs[in.rm] = r & M32;
+                }
+                break;
+            }
+            case Op.ALU_RM64: {
+                long r = Alu.alu(c, in.sub, 8, regs[in.reg], m.read64(ea(in)));
+                if (in.sub < Alu.CMP) {
+                    regs[in.reg] = r;
+                }
+                break;
+            }
+            case Op.ALU_RM32: {
+                long r = Alu.alu(c, in.sub, 4, regs[in.reg] & M32, m.read32(ea(in)));
+                if (in.sub < Alu.CMP) {
+                    regs[in.reg] = r & M32;
+                }
+                break;
+            }
+            case Op.LEA64:
+                regs[in.reg] = in.disp + regs[in.base] + (regs[in.index] << in.scale);
+                break;
+            case Op.LEA32:
+                regs[in.reg] = (in.disp + regs[in.base] + (regs[in.index] << in.scale)) & M32;
+                break;
+            case Op.MOVZX8_RM:
+                regs[in.reg] = m.read8(ea(in));
+                break;
+            case Op.MOVZX16_RM:
+                regs[in.reg] = m.read16(ea(in));
+                break;
+            case Op.MOVZX8_RR:
+                regs[in.rm] = regs[in.reg] & 0xFF;
+                break;
+            case Op.MOVSXD_RM:
+                regs[in.reg] = (int) m.read32(ea(in));
+                break;
+            case Op.PUSH_R64: {
+                long v = regs[in.rm];
+                long sp = regs[4] - 8;
+                m.write64(sp, v);
+                regs[4] = sp;
+                break;
+            }
+            case Op.POP_R64: {
+                long sp = regs[4];
+                long v = m.read64(sp);
+                regs[4] = sp + 8;
+                regs[in.rm] = v;
+                break;
+            }
+            case Op.SHIFT_R64:
+                regs[in.rm] = Alu.shift(c, in.sub, 8, regs[in.rm], shiftCount(in));
+                break;
+            case Op.SHIFT_R32:
+                regs[in.rm] = Alu.shift(c, in.sub, 4, regs[in.rm] & M32, shiftCount(in)) & M32;
+                break;
+            case Op.UNARY_R64:
+                regs[in.rm] = Alu.unary(c, in.sub, 8, regs[in.rm]);
+                break;
+            case Op.UNARY_R32:
+                regs[in.rm] = Alu.unary(c, in.sub, 4, regs[in.rm] & M32) & M32;
+                break;
             case Op.NOP:
                 break;
             case Op.MOV_RR:

@@ -120,17 +120,30 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
                 prev = null;
                 continue;
             }
-            Exit e = runOne(b, left);
+            if (shadowActive || trace != null || (c.rflagsOther & Flags.TF) != 0) {
+                Exit e = runOne(b, left);
+                if (e != null) {
+                    return e;
+                }
+                prev = null;
+                continue;
+            }
+            // the fast path: whole blocks, chained through their cached successors
+            int status = x.runBlock(b, left < b.count ? (int) left : b.count);
+            if (status == Executor.OK && !x.exitPending && !shadowPending) {
+                prev = b;
+                continue;
+            }
+            Exit e = afterBlock(status, false);
             if (e != null) {
                 return e;
             }
-            prev = x.faulting == null ? b : null;
+            prev = status == Executor.OK ? b : null;
         }
     }
 
-    /** Runs one block (or one instruction when {@code b} is null); returns an exit or null to go on. */
+    /** Runs one instruction (interrupt shadow, single-step trap, trace, completing an IN or MMIO read). */
     private Exit runOne(Block b, long left) {
-        boolean single = b == null || shadowActive || (c.rflagsOther & Flags.TF) != 0 || trace != null;
         boolean trap = (c.rflagsOther & Flags.TF) != 0;
         if (b == null) {
             try {
@@ -139,15 +152,19 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
                 return raise(f.vector, f.errorCode, f.hasErrorCode);
             }
         }
-        int limit = single ? 1 : (int) Math.min(left, b.count);
         if (trace != null) {
             trace.before(this, b.code[0]);
         }
-        x.faulting = null;
-        int status = x.runBlock(b, limit);
-        if (shadowActive) {
+        boolean shadowWas = shadowActive;
+        int status = x.runBlock(b, 1);
+        if (shadowWas) {
             shadowActive = false;
         }
+        return afterBlock(status, trap);
+    }
+
+    /** Everything after a block that is not the plain "continue": faults, exits, shadows, traps. */
+    private Exit afterBlock(int status, boolean trap) {
         if (shadowPending) {
             shadowPending = false;
             shadowActive = true;

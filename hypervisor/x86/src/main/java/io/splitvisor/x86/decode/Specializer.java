@@ -1,0 +1,101 @@
+package io.splitvisor.x86.decode;
+
+/**
+ * Rewrites decoded instructions into size-specialised ops where one exists (64- and 32-bit register and memory
+ * forms of MOV, ALU, LEA, MOVZX, MOVSXD, PUSH, POP, shifts, INC/DEC/NOT/NEG), so the executor's hottest cases do no
+ * operand-size dispatch. Semantics are unchanged; the generic ops remain for every other form.
+ */
+public final class Specializer {
+    private Specializer() {
+    }
+
+    /** The generic op a specialised op stands for (itself for generic ops). */
+    public static int generic(int op) {
+        return switch (op) {
+            case Op.MOV_RR64, Op.MOV_RR32 -> Op.MOV_RR;
+            case Op.MOV_RM64, Op.MOV_RM32 -> Op.MOV_RM;
+            case Op.MOV_MR64, Op.MOV_MR32 -> Op.MOV_MR;
+            case Op.MOV_RI64 -> Op.MOV_RI;
+            case Op.MOV_MI64, Op.MOV_MI32 -> Op.MOV_MI;
+            case Op.ALU_RR64, Op.ALU_RR32 -> Op.ALU_RR;
+            case Op.ALU_RI64, Op.ALU_RI32 -> Op.ALU_RI;
+            case Op.ALU_RM64, Op.ALU_RM32 -> Op.ALU_RM;
+            case Op.LEA64, Op.LEA32 -> Op.LEA;
+            case Op.MOVZX8_RM, Op.MOVZX16_RM -> Op.MOVZX_RM;
+            case Op.MOVZX8_RR -> Op.MOVZX_RR;
+            case Op.MOVSXD_RM -> Op.MOVSX_RM;
+            case Op.PUSH_R64 -> Op.PUSH_R;
+            case Op.POP_R64 -> Op.POP_R;
+            case Op.SHIFT_R64, Op.SHIFT_R32 -> Op.SHIFT_R;
+            case Op.UNARY_R64, Op.UNARY_R32 -> Op.UNARY_R;
+            default -> op;
+        };
+    }
+
+    public static void specialize(Insn in) {
+        int s = in.size;
+        boolean q = s == 8;
+        boolean d = s == 4;
+        if (!q && !d) {
+            return;
+        }
+        switch (in.op) {
+            case Op.MOV_RR -> in.op = q ? Op.MOV_RR64 : Op.MOV_RR32;
+            case Op.MOV_RM -> {
+                if (in.form == 0) {
+                    in.op = q ? Op.MOV_RM64 : Op.MOV_RM32;
+                }
+            }
+            case Op.MOV_MR -> {
+                if (in.form == 0) {
+                    in.op = q ? Op.MOV_MR64 : Op.MOV_MR32;
+                }
+            }
+            case Op.MOV_RI -> {
+                in.op = Op.MOV_RI64;
+                if (d) {
+                    in.imm &= 0xFFFFFFFFL;
+                }
+            }
+            case Op.MOV_MI -> in.op = q ? Op.MOV_MI64 : Op.MOV_MI32;
+            case Op.ALU_RR -> in.op = q ? Op.ALU_RR64 : Op.ALU_RR32;
+            case Op.ALU_RI -> {
+                in.op = q ? Op.ALU_RI64 : Op.ALU_RI32;
+                if (d) {
+                    in.imm &= 0xFFFFFFFFL;
+                }
+            }
+            case Op.ALU_RM -> in.op = q ? Op.ALU_RM64 : Op.ALU_RM32;
+            case Op.LEA -> {
+                if (!in.addr32) {
+                    in.op = q ? Op.LEA64 : Op.LEA32;
+                }
+            }
+            case Op.MOVZX_RM -> in.op = in.size2 == 1 ? Op.MOVZX8_RM : Op.MOVZX16_RM;
+            case Op.MOVZX_RR -> {
+                if (in.size2 == 1 && (in.reg & 0x20) == 0) {
+                    in.op = Op.MOVZX8_RR;
+                }
+            }
+            case Op.MOVSX_RM -> {
+                if (q && in.size2 == 4) {
+                    in.op = Op.MOVSXD_RM;
+                }
+            }
+            case Op.PUSH_R -> {
+                if (q) {
+                    in.op = Op.PUSH_R64;
+                }
+            }
+            case Op.POP_R -> {
+                if (q) {
+                    in.op = Op.POP_R64;
+                }
+            }
+            case Op.SHIFT_R -> in.op = q ? Op.SHIFT_R64 : Op.SHIFT_R32;
+            case Op.UNARY_R -> in.op = q ? Op.UNARY_R64 : Op.UNARY_R32;
+            default -> {
+            }
+        }
+    }
+}
