@@ -53,7 +53,7 @@ public final class CpuidModel {
     public static CpuidModel standard(HypervisorCpuid hypervisor) {
         return new CpuidModel(hypervisor, L1_ECX_CX16 | L1_ECX_POPCNT | L1_ECX_HYPERVISOR,
                 L1_EDX_TSC | L1_EDX_MSR | L1_EDX_PAE | L1_EDX_CX8 | L1_EDX_PGE | L1_EDX_CMOV | L1_EDX_CLFSH,
-                0);
+                L7_EBX_BMI1);
     }
 
     /** {@link #standard} with only the "SplitvisorPV" signature leaf. */

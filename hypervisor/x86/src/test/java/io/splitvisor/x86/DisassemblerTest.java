@@ -136,6 +136,11 @@ class DisassemblerTest {
             call qword ptr [rax + 8]
             jmp r11
             ret 16
+            andn rax, rbx, [rcx]
+            bextr r9d, eax, r10d
+            blsr r11, r12
+            blsmsk eax, [rdi + 4]
+            blsi rcx, rdx
             """;
 
     @Test

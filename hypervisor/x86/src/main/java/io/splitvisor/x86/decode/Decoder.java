@@ -45,6 +45,8 @@ public final class Decoder {
     int regRaw;
     int rmRaw;
     boolean lockable;
+    /** Set by a VEX prefix: the operand size comes from VEX.W. */
+    boolean vexW;
 
     private final TwoByteMap twoByte = new TwoByteMap(this);
 

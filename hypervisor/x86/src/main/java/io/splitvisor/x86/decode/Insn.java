@@ -35,6 +35,8 @@ public final class Insn {
     /** Count comes from CL (shifts) or a variant flag. */
     public boolean variant;
     public int rep;
+    /** VEX.vvvv register (BMI1). */
+    public int vreg;
     public boolean lock;
     /** The handler itself sets RIP (branches, REP string instructions, interrupts). */
     public boolean branch;

@@ -275,6 +275,7 @@ final class OneByteMap {
                 d.lockable = in.mem;
             }
             case 0xFF -> group5(d);
+            case 0xC4, 0xC5 -> Vex.decode(d, b);
             default -> d.ud(); // C4/C5 VEX handled by caller, D4-D6, D8-DF x87, EA, CE, ...
         }
     }

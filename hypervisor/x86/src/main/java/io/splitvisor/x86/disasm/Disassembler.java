@@ -213,6 +213,14 @@ public final class Disassembler {
                 return in.mem ? mem(in, 2) : reg(in.size, in.rm);
             case Op.CMPXCHG_WIDE:
                 return (in.size == 16 ? "OWORD PTR " : "QWORD PTR ") + address(in);
+            case Op.BMI: {
+                String src = in.mem ? mem(in, s) : reg(s, in.rm);
+                return switch (in.sub) {
+                    case 0 -> reg(s, in.reg) + "," + reg(s, in.vreg) + "," + src;
+                    case 1 -> reg(s, in.reg) + "," + src + "," + reg(s, in.vreg);
+                    default -> reg(s, in.vreg) + "," + src;
+                };
+            }
             case Op.XLAT:
                 return "BYTE PTR ds:[rbx]";
             default:

@@ -49,6 +49,7 @@ final class CaseGenerator {
         {"string", 5, (Family) this::string},
         {"misc", 4, (Family) this::misc},
         {"fault", 1, (Family) this::fault},
+        {"bmi1", 3, (Family) this::bmi},
     };
     private int totalWeight = -1;
 
@@ -652,6 +653,40 @@ final class CaseGenerator {
             case 6 -> modrmCase(c, 4, new int[] {0x0F, 0x18}, rnd.nextInt(4), true, null, 0, 0, false);
             default -> aluImm(c);
         }
+    }
+
+    /** BMI1 (VEX): ANDN, BEXTR, BLSR, BLSMSK, BLSI. Built with a REX placeholder that is then turned into VEX. */
+    private void bmi(DiffCase c) {
+        int kind = rnd.nextInt(5);
+        boolean w = rnd.nextBoolean();
+        int size = w ? 8 : 4;
+        int vvvv = rnd.nextInt(16);
+        int op = kind == 0 ? 0xF2 : kind == 1 ? 0xF7 : 0xF3;
+        int regField = kind <= 1 ? rnd.nextInt(16) : kind - 1;
+        boolean memory = rnd.nextInt(3) == 0;
+        Encoder.Mem m = mem(size);
+        m.avoidMask |= 1 << vvvv;
+        Encoder.Prefixes p = new Encoder.Prefixes();
+        p.forceRex = true;
+        byte[] raw = enc.modrm(c, p, new int[] {0x90}, regField, memory ? -1 : rnd.nextInt(16), memory ? m : null, 0,
+                0);
+        int at = 0;
+        while ((raw[at] & 0xF0) != 0x40) {
+            at++;
+        }
+        int rex = raw[at];
+        byte[] code = new byte[raw.length + 2];
+        System.arraycopy(raw, 0, code, 0, at);
+        code[at] = (byte) 0xC4;
+        code[at + 1] = (byte) ((((~rex >> 2) & 1) << 7) | (((~rex >> 1) & 1) << 6) | ((~rex & 1) << 5) | 2);
+        code[at + 2] = (byte) ((w ? 0x80 : 0) | ((~vvvv & 15) << 3));
+        code[at + 3] = (byte) op;
+        System.arraycopy(raw, at + 2, code, at + 4, raw.length - at - 2);
+        c.code = code;
+        if (kind == 1) {
+            c.regs[vvvv] = (c.regs[vvvv] & ~0xFFFFL) | rnd.nextInt(72) | (long) rnd.nextInt(72) << 8;
+        }
+        c.undefinedFlags = AF | PF | (kind == 1 ? SF : 0);
     }
 
     private void fault(DiffCase c) {
