@@ -60,7 +60,7 @@ public final class PlatformPorts {
                 }
                 try {
                     events.send(domain, (int) value);
-                    meters.events(domain.domid()).increment();
+                    domain.meters().events().increment();
                 } catch (StatusException e) {
                     // An OUT has no result: a bad port is counted, like a failed EvtchnSend.
                     meters.hypercallErrors("doorbell", e.status().name()).increment();

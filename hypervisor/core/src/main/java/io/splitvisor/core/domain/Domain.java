@@ -34,6 +34,7 @@ public final class Domain implements EventDomain, GrantDomain {
     private final AtomicReference<DomainStatus> status = new AtomicReference<>(DomainStatus.CREATED);
     private final CompletableFuture<ShutdownInfo> ended = new CompletableFuture<>();
     private volatile GuestContext guest;
+    private volatile io.splitvisor.core.metrics.DomainMeters meters;
     private volatile java.util.function.IntFunction<byte[]> consoleInput;
 
     Domain(int id, String name, boolean privileged, GuestMemory memory, long memoryBytes, PortTable ports,
@@ -115,6 +116,15 @@ public final class Domain implements EventDomain, GrantDomain {
     /** Nanoseconds since the domain was created: its monotonic clock. */
     public long uptimeNanos() {
         return System.nanoTime() - createdNanos;
+    }
+
+    /** This domain's counters (set when the hypervisor registers it). */
+    public io.splitvisor.core.metrics.DomainMeters meters() {
+        return meters;
+    }
+
+    void setMeters(io.splitvisor.core.metrics.DomainMeters m) {
+        this.meters = m;
     }
 
     /** The vCPU side of a guest domain, or null for a host domain. */

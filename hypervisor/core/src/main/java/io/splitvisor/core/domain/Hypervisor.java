@@ -75,6 +75,7 @@ public final class Hypervisor implements AutoCloseable {
         this.dom0 = new Domain(0, "dom0", true, null, 0, new PortTable(0, AbiConstants.EVTCHN_PORTS - 1),
                 new HostEventSink(dom0Executor), null, new GrantMaps(4096, -1, 0), false);
         this.dom0.transition(DomainStatus.RUNNING);
+        this.dom0.setMeters(meters.forDomain(0));
         this.registry.putDom0(dom0);
         this.gate = new HypercallGate(meters);
         StandardHypercalls.install(gate, this);
@@ -142,6 +143,7 @@ public final class Hypervisor implements AutoCloseable {
         int id = registry.allocate(this::referenced);
         GuestBuilder.Parts parts = GuestBuilder.build(id, config, image, engine);
         Domain d = parts.domain();
+        d.setMeters(meters.forDomain(id));
         GuestContext ctx = parts.context();
         registry.put(d);
         try {
@@ -180,6 +182,7 @@ public final class Hypervisor implements AutoCloseable {
                 new GrantTable(id, memory, GuestPhysicalMap.GRANT_TABLE, GuestPhysicalMap.GRANT_FRAMES, memoryBytes),
                 new GrantMaps(GuestBuilder.MAPPING_LIMIT, -1, 0), false);
         d.transition(DomainStatus.RUNNING);
+        d.setMeters(meters.forDomain(id));
         registry.put(d);
         store.introduceDomain(id);
         store.write(0, 0, "/local/domain/" + id + "/name", name);

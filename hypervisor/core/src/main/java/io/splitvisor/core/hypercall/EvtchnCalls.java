@@ -31,7 +31,7 @@ final class EvtchnCalls {
                         .setLocalPort(ev.bindInterdomain(caller, req.getRemoteDomid(), req.getRemotePort())).build());
         gate.register("EvtchnSend", EvtchnSendRequest.class, (caller, req) -> {
             ev.send(caller, req.getPort());
-            hv.meters().events(caller.domid()).increment();
+            caller.meters().events().increment();
             return EvtchnSendResponse.getDefaultInstance();
         });
         gate.register("EvtchnClose", EvtchnCloseRequest.class, (caller, req) -> {

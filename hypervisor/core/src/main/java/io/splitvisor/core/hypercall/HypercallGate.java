@@ -66,7 +66,7 @@ public final class HypercallGate {
         long capacity = h.getInt(HypercallFrameLayout.RESPONSE_CAPACITY) & 0xFFFFFFFFL;
         HypercallTable.Op op = table.lookup(opNumber);
         String opName = op == null ? "unknown" : op.name();
-        meters.hypercalls(opName, caller.domid()).increment();
+        caller.meters().hypercall(opNumber).increment();
 
         Status status;
         Message response = null;

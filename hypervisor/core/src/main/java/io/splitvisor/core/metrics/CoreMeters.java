@@ -70,6 +70,11 @@ public final class CoreMeters {
         return counter(DOMAINS_CRASHED);
     }
 
+    /** The counters of one domain, to keep beside it. */
+    public DomainMeters forDomain(int domid) {
+        return new DomainMeters(this, domid);
+    }
+
     /** Publishes a domain's retired-instruction count (read when the registry is scraped). */
     public <T> void guestInstructions(int domid, T source, ToDoubleFunction<T> count) {
         FunctionCounter.builder(GUEST_INSTRUCTIONS, source, count).tag("domain", Integer.toString(domid)).register(registry);

@@ -182,6 +182,7 @@ final class CodeCache {
     }
 
     void flushAll() {
+        org.slf4j.LoggerFactory.getLogger(CodeCache.class).debug("code cache full ({} blocks): flushed", blockCount);
         for (Long page : byPage.keySet()) {
             memory.clearCodePage(page);
             for (Block b : byPage.get(page)) {

@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * checked at block boundaries with one volatile read.
  */
 public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListener {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InterpreterVcpu.class);
+    private static final int RECENT = 16;
     private static final int ASYNC_STOP = 1;
     private static final int ASYNC_IRQ = 2;
     private static final int ASYNC_CODE = 4;
@@ -63,6 +65,8 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
     private long mmioAddress;
     private long mmioData;
 
+    private final long[] recent = new long[RECENT];
+    private int recentPos;
     private boolean shadowPending;
     private boolean shadowActive;
     private InstructionTrace trace;
@@ -76,6 +80,7 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
         SystemOps sys = new SystemOps(this, c, m, cpuid, interrupts);
         this.x = new Executor(c, m, new ColdOps(sys, new StringOps(sys)));
         memory.addListener(this);
+        LOG.debug("interpreter vCPU created on {} RAM region(s)", memory.regions().size());
     }
 
     // ---- the dispatcher ---------------------------------------------------------------------------------------
@@ -85,6 +90,23 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
         if (closed) {
             throw new IllegalStateException("vCPU is closed");
         }
+        if (maxInstructions < 0) {
+            throw new IllegalArgumentException("negative instruction budget: " + maxInstructions);
+        }
+        try {
+            return dispatch(maxInstructions);
+        } catch (GuestFault | io.splitvisor.x86.cpu.ExitSignal e) {
+            LOG.error("guest event escaped the dispatcher at rip 0x{}", Long.toHexString(c.rip), e);
+            return exit.simple(ExitReason.INTERNAL_ERROR).withDetail("interpreter bug: guest event escaped at 0x"
+                    + Long.toHexString(c.rip));
+        } catch (RuntimeException e) {
+            // an interpreter bug must end this guest, never the host
+            LOG.error("interpreter error at rip 0x{}", Long.toHexString(c.rip), e);
+            return exit.simple(ExitReason.INTERNAL_ERROR).withDetail("interpreter bug: " + e);
+        }
+    }
+
+    private Exit dispatch(long maxInstructions) {
         long end = maxInstructions > Long.MAX_VALUE - x.retired ? Long.MAX_VALUE : x.retired + maxInstructions;
         if (completionPending) {
             completionPending = false;
@@ -129,6 +151,7 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
                 continue;
             }
             // the fast path: whole blocks, chained through their cached successors
+            recent[recentPos++ & (RECENT - 1)] = b.rip;
             int status = x.runBlock(b, left < b.count ? (int) left : b.count);
             if (status == Executor.OK && !x.exitPending && !shadowPending) {
                 prev = b;
@@ -197,6 +220,8 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
             } catch (GuestFault f) {
                 int second = f.vector;
                 if (v == Vectors.DF) {
+                    LOG.debug("triple fault at rip 0x{}: {} while delivering #DF", Long.toHexString(c.rip),
+                            Vectors.name(second));
                     return exit.shutdown(second, f.errorCode, "triple fault: " + Vectors.name(second)
                             + " while delivering #DF");
                 }
@@ -545,6 +570,27 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
 
     void writeMsrChecked(int msr, long v) {
         registers.writeMsr(msr, v);
+    }
+
+    /**
+     * A crash report: the last exit, the registers, and the instructions of the most recently entered blocks
+     * (oldest first) up to the current RIP, disassembled.
+     */
+    public String crashReport() {
+        StringBuilder b = new StringBuilder();
+        b.append("exit: ").append(exit).append('\n');
+        b.append(state()).append('\n');
+        b.append(String.format("cr0=%x cr2=%x cr3=%x cr4=%x efer=%x cpl=%d%n", c.cr0, c.cr2, c.cr3, c.cr4, c.efer,
+                c.cpl));
+        b.append("recent blocks:\n");
+        for (int i = 0; i < RECENT; i++) {
+            long rip = recent[(recentPos + i) & (RECENT - 1)];
+            if (rip != 0) {
+                b.append(String.format("  %016x: %s%n", rip, disassembleAt(rip)));
+            }
+        }
+        b.append(String.format("at %016x: %s%n", c.rip, disassembleAt(c.rip)));
+        return b.toString();
     }
 
     /** Intel-syntax disassembly of the instruction at a virtual address, or a note why it cannot be read. */
