@@ -83,6 +83,26 @@ class ExampleGuestsTest {
     }
 
     @Test
+    void selftestChecksTheRuntimeServices() throws Exception {
+        Domain d = start("selftest", "selftest", "");
+        ShutdownInfo end = end(d);
+        String out = d.console().text();
+        assertEquals(0, end.exitCode(), out);
+        assertTrue(out.contains("selftest: ok"), out);
+    }
+
+    @Test
+    void hcbenchMeasuresBothWaysIn() throws Exception {
+        Domain d = start("hcbench", "hcbench", "ops=2000");
+        ShutdownInfo end = end(d);
+        String out = d.console().text();
+        assertEquals(0, end.exitCode(), out);
+        for (String name : new String[] {"doorbell", "gate", "gate-version"}) {
+            assertTrue(out.contains(name + ": 2000 ops in "), out);
+        }
+    }
+
+    @Test
     void crashReportsAPageFaultAtZeroAndEndsAsCrashed() throws Exception {
         Domain d = start("crash", "crash", "");
         ShutdownInfo end = end(d);
