@@ -45,7 +45,6 @@ class HotMethodSizeTest {
     @Test
     void hotMethodsCompile() {
         String[][] hot = {
-            {"io.splitvisor.x86.exec.Executor", "exec"},
             {"io.splitvisor.x86.exec.Executor", "runBlock"},
             {"io.splitvisor.x86.exec.ColdOps", "exec"},
             {"io.splitvisor.x86.exec.SystemOps", "exec"},

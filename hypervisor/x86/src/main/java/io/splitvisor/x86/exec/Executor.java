@@ -10,9 +10,9 @@ import io.splitvisor.x86.decode.Insn;
 import io.splitvisor.x86.decode.Op;
 
 /**
- * Runs decoded blocks: a loop over the block's instructions with one switch on the handler number. The common
- * integer instructions are handled here; the rest go to {@link ColdOps}. Keep {@link #exec} small enough for
- * HotSpot to compile (under 8,000 bytes of bytecode; a test checks).
+ * Runs decoded blocks: a loop over the block's instructions with the switch on the handler number inside it, so
+ * there is no call per instruction. The common integer instructions are handled here; the rest go to
+ * {@link ColdOps}. {@link #runBlock} must stay under HotSpot's 8,000-byte compile limit (a test checks).
  */
 final class Executor {
     static final int OK = 0;
@@ -47,9 +47,301 @@ final class Executor {
         int n = Math.min(limit, b.count);
         int i = 0;
         abort = false;
+        final Cpu c = this.c;
+        final long[] regs = this.regs;
         try {
             do {
-                exec(code[i]);
+                Insn in = code[i];
+                final int s = in.size;
+                switch (in.op) {
+                    case Op.MOV_RR64:
+                        regs[in.rm] = regs[in.reg];
+                        break;
+                    case Op.MOV_RR32:
+                        regs[in.rm] = regs[in.reg] & M32;
+                        break;
+                    case Op.MOV_RM64:
+                        regs[in.reg] = m.read64(ea(in));
+                        break;
+                    case Op.MOV_RM32:
+                        regs[in.reg] = m.read32(ea(in));
+                        break;
+                    case Op.MOV_MR64:
+                        m.write64(ea(in), regs[in.reg]);
+                        break;
+                    case Op.MOV_MR32:
+                        m.write32(ea(in), regs[in.reg]);
+                        break;
+                    case Op.MOV_RI64:
+                        regs[in.rm] = in.imm;
+                        break;
+                    case Op.MOV_MI64:
+                        m.write64(ea(in), in.imm);
+                        break;
+                    case Op.MOV_MI32:
+                        m.write32(ea(in), in.imm);
+                        break;
+                    case Op.ALU_RR64: {
+                        long r = Alu.alu(c, in.sub, 8, regs[in.rm], regs[in.reg]);
+                        if (in.sub < Alu.CMP) {
+                            regs[in.rm] = r;
+                        }
+                        break;
+                    }
+                    case Op.ALU_RR32: {
+                        long r = Alu.alu(c, in.sub, 4, regs[in.rm] & M32, regs[in.reg] & M32);
+                        if (in.sub < Alu.CMP) {
+                            regs[in.rm] = r & M32;
+                        }
+                        break;
+                    }
+                    case Op.ALU_RI64: {
+                        long r = Alu.alu(c, in.sub, 8, regs[in.rm], in.imm);
+                        if (in.sub < Alu.CMP) {
+                            regs[in.rm] = r;
+                        }
+                        break;
+                    }
+                    case Op.ALU_RI32: {
+                        long r = Alu.alu(c, in.sub, 4, regs[in.rm] & M32, in.imm);
+                        if (in.sub < Alu.CMP) {
+                            regs[in.rm] = r & M32;
+                        }
+                        break;
+                    }
+                    case Op.ALU_RM64: {
+                        long r = Alu.alu(c, in.sub, 8, regs[in.reg], m.read64(ea(in)));
+                        if (in.sub < Alu.CMP) {
+                            regs[in.reg] = r;
+                        }
+                        break;
+                    }
+                    case Op.ALU_RM32: {
+                        long r = Alu.alu(c, in.sub, 4, regs[in.reg] & M32, m.read32(ea(in)));
+                        if (in.sub < Alu.CMP) {
+                            regs[in.reg] = r & M32;
+                        }
+                        break;
+                    }
+                    case Op.LEA64:
+                        regs[in.reg] = in.disp + regs[in.base] + (regs[in.index] << in.scale);
+                        break;
+                    case Op.LEA32:
+                        regs[in.reg] = (in.disp + regs[in.base] + (regs[in.index] << in.scale)) & M32;
+                        break;
+                    case Op.MOVZX8_RM:
+                        regs[in.reg] = m.read8(ea(in));
+                        break;
+                    case Op.MOVZX16_RM:
+                        regs[in.reg] = m.read16(ea(in));
+                        break;
+                    case Op.MOVZX8_RR:
+                        regs[in.rm] = regs[in.reg] & 0xFF;
+                        break;
+                    case Op.MOVSXD_RM:
+                        regs[in.reg] = (int) m.read32(ea(in));
+                        break;
+                    case Op.PUSH_R64: {
+                        long v = regs[in.rm];
+                        long sp = regs[4] - 8;
+                        m.write64(sp, v);
+                        regs[4] = sp;
+                        break;
+                    }
+                    case Op.POP_R64: {
+                        long sp = regs[4];
+                        long v = m.read64(sp);
+                        regs[4] = sp + 8;
+                        regs[in.rm] = v;
+                        break;
+                    }
+                    case Op.SHIFT_R64:
+                        regs[in.rm] = Alu.shift(c, in.sub, 8, regs[in.rm], shiftCount(in));
+                        break;
+                    case Op.SHIFT_R32:
+                        regs[in.rm] = Alu.shift(c, in.sub, 4, regs[in.rm] & M32, shiftCount(in)) & M32;
+                        break;
+                    case Op.UNARY_R64:
+                        regs[in.rm] = Alu.unary(c, in.sub, 8, regs[in.rm]);
+                        break;
+                    case Op.UNARY_R32:
+                        regs[in.rm] = Alu.unary(c, in.sub, 4, regs[in.rm] & M32) & M32;
+                        break;
+                    case Op.NOP:
+                        break;
+                    case Op.MOV_RR:
+                        c.set(s, in.rm, c.get(s, in.reg));
+                        break;
+                    case Op.MOV_MR:
+                        m.write(s, ea(in), c.get(s, in.reg));
+                        break;
+                    case Op.MOV_RM:
+                        c.set(s, in.reg, m.read(s, ea(in)));
+                        break;
+                    case Op.MOV_RI:
+                        c.set(s, in.rm, in.imm);
+                        break;
+                    case Op.MOV_MI:
+                        m.write(s, ea(in), in.imm);
+                        break;
+                    case Op.MOVZX_RR:
+                        c.set(s, in.rm, c.get(in.size2, in.reg));
+                        break;
+                    case Op.MOVZX_RM:
+                        c.set(s, in.reg, m.read(in.size2, ea(in)));
+                        break;
+                    case Op.MOVSX_RR:
+                        c.set(s, in.rm, Cpu.sext(in.size2, c.get(in.size2, in.reg)));
+                        break;
+                    case Op.MOVSX_RM:
+                        c.set(s, in.reg, Cpu.sext(in.size2, m.read(in.size2, ea(in))));
+                        break;
+                    case Op.LEA: {
+                        long a = in.disp + regs[in.base] + (regs[in.index] << in.scale);
+                        c.set(s, in.reg, in.addr32 ? a & 0xFFFFFFFFL : a);
+                        break;
+                    }
+                    case Op.ALU_RR: {
+                        long r = Alu.alu(c, in.sub, s, c.get(s, in.rm), c.get(s, in.reg));
+                        if (in.sub < Alu.CMP) {
+                            c.set(s, in.rm, r);
+                        }
+                        break;
+                    }
+                    case Op.ALU_RI: {
+                        long r = Alu.alu(c, in.sub, s, c.get(s, in.rm), in.imm);
+                        if (in.sub < Alu.CMP) {
+                            c.set(s, in.rm, r);
+                        }
+                        break;
+                    }
+                    case Op.ALU_RM: {
+                        long r = Alu.alu(c, in.sub, s, c.get(s, in.reg), m.read(s, ea(in)));
+                        if (in.sub < Alu.CMP) {
+                            c.set(s, in.reg, r);
+                        }
+                        break;
+                    }
+                    case Op.ALU_MR:
+                        aluMem(in, c.get(s, in.reg));
+                        break;
+                    case Op.ALU_MI:
+                        aluMem(in, in.imm);
+                        break;
+                    case Op.UNARY_R:
+                        c.set(s, in.rm, Alu.unary(c, in.sub, s, c.get(s, in.rm)));
+                        break;
+                    case Op.UNARY_M: {
+                        long a = ea(in);
+                        long r = Alu.unary(c, in.sub, s, m.readRmw(s, a));
+                        m.write(s, a, r);
+                        break;
+                    }
+                    case Op.SHIFT_R:
+                        c.set(s, in.rm, Alu.shift(c, in.sub, s, c.get(s, in.rm), shiftCount(in)));
+                        break;
+                    case Op.JCC:
+                        c.rip = c.cond(in.sub) ? in.imm : in.nextRip;
+                        break;
+                    case Op.JMP:
+                        c.rip = in.imm;
+                        break;
+                    case Op.CALL:
+                        push(8, in.nextRip);
+                        c.rip = in.imm;
+                        break;
+                    case Op.RET: {
+                        long t = branchTarget(m.read64(regs[4]));
+                        regs[4] += 8 + in.imm;
+                        c.rip = t;
+                        break;
+                    }
+                    case Op.PUSH_R:
+                        push(s, c.get(s, in.rm));
+                        break;
+                    case Op.POP_R: {
+                        long v = pop(s);
+                        c.set(s, in.rm, v);
+                        break;
+                    }
+                    case Op.PUSH_I:
+                        push(s, in.imm);
+                        break;
+                    case Op.CMOV_RR:
+                        if (c.cond(in.sub)) {
+                            c.set(s, in.rm, c.get(s, in.reg));
+                        } else if (s == 4) {
+                            regs[in.rm] &= 0xFFFFFFFFL;
+                        }
+                        break;
+                    case Op.CMOV_RM: {
+                        long v = m.read(s, ea(in));
+                        if (c.cond(in.sub)) {
+                            c.set(s, in.reg, v);
+                        } else if (s == 4) {
+                            regs[in.reg] &= 0xFFFFFFFFL;
+                        }
+                        break;
+                    }
+                    case Op.SETCC_R:
+                        c.set(1, in.rm, c.cond(in.sub) ? 1 : 0);
+                        break;
+                    case Op.SETCC_M:
+                        m.write8(ea(in), c.cond(in.sub) ? 1 : 0);
+                        break;
+                    case Op.IMUL_RR:
+                        c.set(s, in.rm, MulDiv.imul(c, s, c.get(s, in.reg), in.variant ? in.imm : c.get(s, in.rm)));
+                        break;
+                    case Op.IMUL_RM: {
+                        long v = m.read(s, ea(in));
+                        c.set(s, in.reg, MulDiv.imul(c, s, v, in.variant ? in.imm : c.get(s, in.reg)));
+                        break;
+                    }
+                    case Op.JMP_R:
+                        c.rip = branchTarget(regs[in.rm]);
+                        break;
+                    case Op.JMP_M:
+                        c.rip = branchTarget(m.read64(ea(in)));
+                        break;
+                    case Op.CALL_R: {
+                        long t = branchTarget(regs[in.rm]);
+                        push(8, in.nextRip);
+                        c.rip = t;
+                        break;
+                    }
+                    case Op.CALL_M: {
+                        long t = branchTarget(m.read64(ea(in)));
+                        push(8, in.nextRip);
+                        c.rip = t;
+                        break;
+                    }
+                    case Op.LEAVE: {
+                        long v = m.read(s, regs[5]);
+                        regs[4] = regs[5] + s;
+                        c.set(s, 5, v);
+                        break;
+                    }
+                    case Op.CBW:
+                        c.set(s, 0, Cpu.sext(s >> 1, c.get(s >> 1, 0)));
+                        break;
+                    case Op.CWD:
+                        c.set(s, 2, Cpu.sext(s, c.get(s, 0)) >> 63);
+                        break;
+                    case Op.MULDIV_R:
+                        MulDiv.exec(c, in.sub, s, c.get(s, in.rm));
+                        break;
+                    case Op.MULDIV_M:
+                        MulDiv.exec(c, in.sub, s, m.read(s, ea(in)));
+                        break;
+                    case Op.XCHG_RR: {
+                        long a = c.get(s, in.rm);
+                        c.set(s, in.rm, c.get(s, in.reg));
+                        c.set(s, in.reg, a);
+                        break;
+                    }
+                    default:
+                        cold.exec(this, in);
+                }
                 i++;
             } while (i < n && !abort);
         } catch (GuestFault f) {
@@ -109,301 +401,6 @@ final class Executor {
     }
 
     private static final long M32 = 0xFFFFFFFFL;
-
-    void exec(Insn in) {
-        final Cpu c = this.c;
-        final long[] regs = this.regs;
-        final int s = in.size;
-        switch (in.op) {
-            case Op.MOV_RR64:
-                regs[in.rm] = regs[in.reg];
-                break;
-            case Op.MOV_RR32:
-                regs[in.rm] = regs[in.reg] & M32;
-                break;
-            case Op.MOV_RM64:
-                regs[in.reg] = m.read64(ea(in));
-                break;
-            case Op.MOV_RM32:
-                regs[in.reg] = m.read32(ea(in));
-                break;
-            case Op.MOV_MR64:
-                m.write64(ea(in), regs[in.reg]);
-                break;
-            case Op.MOV_MR32:
-                m.write32(ea(in), regs[in.reg]);
-                break;
-            case Op.MOV_RI64:
-                regs[in.rm] = in.imm;
-                break;
-            case Op.MOV_MI64:
-                m.write64(ea(in), in.imm);
-                break;
-            case Op.MOV_MI32:
-                m.write32(ea(in), in.imm);
-                break;
-            case Op.ALU_RR64: {
-                long r = Alu.alu(c, in.sub, 8, regs[in.rm], regs[in.reg]);
-                if (in.sub < Alu.CMP) {
-                    regs[in.rm] = r;
-                }
-                break;
-            }
-            case Op.ALU_RR32: {
-                long r = Alu.alu(c, in.sub, 4, regs[in.rm] & M32, regs[in.reg] & M32);
-                if (in.sub < Alu.CMP) {
-                    regs[in.rm] = r & M32;
-                }
-                break;
-            }
-            case Op.ALU_RI64: {
-                long r = Alu.alu(c, in.sub, 8, regs[in.rm], in.imm);
-                if (in.sub < Alu.CMP) {
-                    regs[in.rm] = r;
-                }
-                break;
-            }
-            case Op.ALU_RI32: {
-                long r = Alu.alu(c, in.sub, 4, regs[in.rm] & M32, in.imm);
-                if (in.sub < Alu.CMP) {
-                    regs[in.rm] = r & M32;
-                }
-                break;
-            }
-            case Op.ALU_RM64: {
-                long r = Alu.alu(c, in.sub, 8, regs[in.reg], m.read64(ea(in)));
-                if (in.sub < Alu.CMP) {
-                    regs[in.reg] = r;
-                }
-                break;
-            }
-            case Op.ALU_RM32: {
-                long r = Alu.alu(c, in.sub, 4, regs[in.reg] & M32, m.read32(ea(in)));
-                if (in.sub < Alu.CMP) {
-                    regs[in.reg] = r & M32;
-                }
-                break;
-            }
-            case Op.LEA64:
-                regs[in.reg] = in.disp + regs[in.base] + (regs[in.index] << in.scale);
-                break;
-            case Op.LEA32:
-                regs[in.reg] = (in.disp + regs[in.base] + (regs[in.index] << in.scale)) & M32;
-                break;
-            case Op.MOVZX8_RM:
-                regs[in.reg] = m.read8(ea(in));
-                break;
-            case Op.MOVZX16_RM:
-                regs[in.reg] = m.read16(ea(in));
-                break;
-            case Op.MOVZX8_RR:
-                regs[in.rm] = regs[in.reg] & 0xFF;
-                break;
-            case Op.MOVSXD_RM:
-                regs[in.reg] = (int) m.read32(ea(in));
-                break;
-            case Op.PUSH_R64: {
-                long v = regs[in.rm];
-                long sp = regs[4] - 8;
-                m.write64(sp, v);
-                regs[4] = sp;
-                break;
-            }
-            case Op.POP_R64: {
-                long sp = regs[4];
-                long v = m.read64(sp);
-                regs[4] = sp + 8;
-                regs[in.rm] = v;
-                break;
-            }
-            case Op.SHIFT_R64:
-                regs[in.rm] = Alu.shift(c, in.sub, 8, regs[in.rm], shiftCount(in));
-                break;
-            case Op.SHIFT_R32:
-                regs[in.rm] = Alu.shift(c, in.sub, 4, regs[in.rm] & M32, shiftCount(in)) & M32;
-                break;
-            case Op.UNARY_R64:
-                regs[in.rm] = Alu.unary(c, in.sub, 8, regs[in.rm]);
-                break;
-            case Op.UNARY_R32:
-                regs[in.rm] = Alu.unary(c, in.sub, 4, regs[in.rm] & M32) & M32;
-                break;
-            case Op.NOP:
-                break;
-            case Op.MOV_RR:
-                c.set(s, in.rm, c.get(s, in.reg));
-                break;
-            case Op.MOV_MR:
-                m.write(s, ea(in), c.get(s, in.reg));
-                break;
-            case Op.MOV_RM:
-                c.set(s, in.reg, m.read(s, ea(in)));
-                break;
-            case Op.MOV_RI:
-                c.set(s, in.rm, in.imm);
-                break;
-            case Op.MOV_MI:
-                m.write(s, ea(in), in.imm);
-                break;
-            case Op.MOVZX_RR:
-                c.set(s, in.rm, c.get(in.size2, in.reg));
-                break;
-            case Op.MOVZX_RM:
-                c.set(s, in.reg, m.read(in.size2, ea(in)));
-                break;
-            case Op.MOVSX_RR:
-                c.set(s, in.rm, Cpu.sext(in.size2, c.get(in.size2, in.reg)));
-                break;
-            case Op.MOVSX_RM:
-                c.set(s, in.reg, Cpu.sext(in.size2, m.read(in.size2, ea(in))));
-                break;
-            case Op.LEA: {
-                long a = in.disp + regs[in.base] + (regs[in.index] << in.scale);
-                c.set(s, in.reg, in.addr32 ? a & 0xFFFFFFFFL : a);
-                break;
-            }
-            case Op.ALU_RR: {
-                long r = Alu.alu(c, in.sub, s, c.get(s, in.rm), c.get(s, in.reg));
-                if (in.sub < Alu.CMP) {
-                    c.set(s, in.rm, r);
-                }
-                break;
-            }
-            case Op.ALU_RI: {
-                long r = Alu.alu(c, in.sub, s, c.get(s, in.rm), in.imm);
-                if (in.sub < Alu.CMP) {
-                    c.set(s, in.rm, r);
-                }
-                break;
-            }
-            case Op.ALU_RM: {
-                long r = Alu.alu(c, in.sub, s, c.get(s, in.reg), m.read(s, ea(in)));
-                if (in.sub < Alu.CMP) {
-                    c.set(s, in.reg, r);
-                }
-                break;
-            }
-            case Op.ALU_MR:
-                aluMem(in, c.get(s, in.reg));
-                break;
-            case Op.ALU_MI:
-                aluMem(in, in.imm);
-                break;
-            case Op.UNARY_R:
-                c.set(s, in.rm, Alu.unary(c, in.sub, s, c.get(s, in.rm)));
-                break;
-            case Op.UNARY_M: {
-                long a = ea(in);
-                long r = Alu.unary(c, in.sub, s, m.readRmw(s, a));
-                m.write(s, a, r);
-                break;
-            }
-            case Op.SHIFT_R:
-                c.set(s, in.rm, Alu.shift(c, in.sub, s, c.get(s, in.rm), shiftCount(in)));
-                break;
-            case Op.JCC:
-                c.rip = c.cond(in.sub) ? in.imm : in.nextRip;
-                break;
-            case Op.JMP:
-                c.rip = in.imm;
-                break;
-            case Op.CALL:
-                push(8, in.nextRip);
-                c.rip = in.imm;
-                break;
-            case Op.RET: {
-                long t = branchTarget(m.read64(regs[4]));
-                regs[4] += 8 + in.imm;
-                c.rip = t;
-                break;
-            }
-            case Op.PUSH_R:
-                push(s, c.get(s, in.rm));
-                break;
-            case Op.POP_R: {
-                long v = pop(s);
-                c.set(s, in.rm, v);
-                break;
-            }
-            case Op.PUSH_I:
-                push(s, in.imm);
-                break;
-            case Op.CMOV_RR:
-                if (c.cond(in.sub)) {
-                    c.set(s, in.rm, c.get(s, in.reg));
-                } else if (s == 4) {
-                    regs[in.rm] &= 0xFFFFFFFFL;
-                }
-                break;
-            case Op.CMOV_RM: {
-                long v = m.read(s, ea(in));
-                if (c.cond(in.sub)) {
-                    c.set(s, in.reg, v);
-                } else if (s == 4) {
-                    regs[in.reg] &= 0xFFFFFFFFL;
-                }
-                break;
-            }
-            case Op.SETCC_R:
-                c.set(1, in.rm, c.cond(in.sub) ? 1 : 0);
-                break;
-            case Op.SETCC_M:
-                m.write8(ea(in), c.cond(in.sub) ? 1 : 0);
-                break;
-            case Op.IMUL_RR:
-                c.set(s, in.rm, MulDiv.imul(c, s, c.get(s, in.reg), in.variant ? in.imm : c.get(s, in.rm)));
-                break;
-            case Op.IMUL_RM: {
-                long v = m.read(s, ea(in));
-                c.set(s, in.reg, MulDiv.imul(c, s, v, in.variant ? in.imm : c.get(s, in.reg)));
-                break;
-            }
-            case Op.JMP_R:
-                c.rip = branchTarget(regs[in.rm]);
-                break;
-            case Op.JMP_M:
-                c.rip = branchTarget(m.read64(ea(in)));
-                break;
-            case Op.CALL_R: {
-                long t = branchTarget(regs[in.rm]);
-                push(8, in.nextRip);
-                c.rip = t;
-                break;
-            }
-            case Op.CALL_M: {
-                long t = branchTarget(m.read64(ea(in)));
-                push(8, in.nextRip);
-                c.rip = t;
-                break;
-            }
-            case Op.LEAVE: {
-                long v = m.read(s, regs[5]);
-                regs[4] = regs[5] + s;
-                c.set(s, 5, v);
-                break;
-            }
-            case Op.CBW:
-                c.set(s, 0, Cpu.sext(s >> 1, c.get(s >> 1, 0)));
-                break;
-            case Op.CWD:
-                c.set(s, 2, Cpu.sext(s, c.get(s, 0)) >> 63);
-                break;
-            case Op.MULDIV_R:
-                MulDiv.exec(c, in.sub, s, c.get(s, in.rm));
-                break;
-            case Op.MULDIV_M:
-                MulDiv.exec(c, in.sub, s, m.read(s, ea(in)));
-                break;
-            case Op.XCHG_RR: {
-                long a = c.get(s, in.rm);
-                c.set(s, in.rm, c.get(s, in.reg));
-                c.set(s, in.reg, a);
-                break;
-            }
-            default:
-                cold.exec(this, in);
-        }
-    }
 
     int shiftCount(Insn in) {
         return in.variant ? (int) regs[1] & 0xFF : (int) in.imm;
