@@ -102,6 +102,30 @@ class FaultsTest {
     }
 
     @Test
+    void deviceNotAvailableForX87WhenTaskSwitchedOrEmulated() {
+        try (Rig r = guest("mov rax, cr0\nor eax, 8\nmov cr0, rax\nfld1\nhlt")) { // CR0.TS
+            assertHandled(r, 7);
+            assertEquals(Rig.CODE + 9, r.stack(0), "the faulting x87 instruction");
+        }
+        try (Rig r = guest("fld1\nhlt")) { // no FPU: #UD
+            assertHandled(r, 6);
+        }
+        try (Rig r = guest("mov rax, cr0\nor eax, 8\nmov cr0, rax\nfwait\nhlt")) { // WAIT with TS and MP
+            assertHandled(r, 7);
+        }
+    }
+
+    @Test
+    void singleStepTrapsAfterEachInstruction() {
+        try (Rig r = guest("pushfq\nor qword ptr [rsp], 0x100\npopfq\nmov eax, 1\nmov ebx, 2\nhlt")) {
+            assertHandled(r, 1);
+            assertEquals(Rig.CODE + 15, r.stack(0), "trap after the first instruction once TF is set");
+            assertEquals(1, r.reg(Gpr.RAX));
+            assertEquals(0, r.reg(Gpr.RBX));
+        }
+    }
+
+    @Test
     void breakpointIsATrap() {
         try (Rig r = guest("int3\nhlt")) {
             assertHandled(r, 3);

@@ -105,7 +105,10 @@ final class OneByteMap {
                 int s = d.osz();
                 d.set(Op.CWD, s, s == 8 ? "cqo" : s == 4 ? "cdq" : "cwd");
             }
-            case 0x9B -> d.set(Op.NOP, 0, "fwait");
+            case 0x9B -> {
+                d.set(Op.X87, 0, "fwait");
+                in.variant = true;
+            }
             case 0x9C -> d.set(Op.PUSHF, d.osz64(), d.osz64() == 2 ? "pushfw" : "pushf");
             case 0x9D -> {
                 d.set(Op.POPF, d.osz64(), d.osz64() == 2 ? "popfw" : "popf");
@@ -276,6 +279,11 @@ final class OneByteMap {
             }
             case 0xFF -> group5(d);
             case 0xC4, 0xC5 -> Vex.decode(d, b);
+            case 0xD8, 0xD9, 0xDA, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF -> {
+                d.modrm();
+                d.set(Op.X87, 0, "(bad)");
+                d.branch();
+            }
             default -> d.ud(); // C4/C5 VEX handled by caller, D4-D6, D8-DF x87, EA, CE, ...
         }
     }

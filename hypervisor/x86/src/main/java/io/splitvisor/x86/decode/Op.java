@@ -148,7 +148,10 @@ public final class Op {
     public static final int UNARY_R64 = 122;
     public static final int UNARY_R32 = 123;
 
-    public static final int COUNT = 124;
+    /** x87 escape (D8-DF) and FWAIT (variant): #NM when CR0.EM or CR0.TS says so, else #UD / no-op. */
+    public static final int X87 = 124;
+
+    public static final int COUNT = 125;
 
     private Op() {
     }

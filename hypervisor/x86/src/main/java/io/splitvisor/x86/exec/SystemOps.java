@@ -62,6 +62,16 @@ final class SystemOps {
                 vcpu.halt(x);
             }
             case Op.PAUSE -> Thread.onSpinWait();
+            case Op.X87 -> {
+                // no FPU: x87 instructions raise #NM if CR0.EM or CR0.TS is set, else #UD; WAIT only checks TS+MP
+                if (in.variant) {
+                    if ((c.cr0 & (Cpu.CR0_TS | Cpu.CR0_MP)) == (Cpu.CR0_TS | Cpu.CR0_MP)) {
+                        throw c.fault(Vectors.NM);
+                    }
+                } else {
+                    throw (c.cr0 & (Cpu.CR0_EM | Cpu.CR0_TS)) != 0 ? c.fault(Vectors.NM) : c.ud();
+                }
+            }
             case Op.IN -> c.set(in.size, 0, in(x, port(in), in.size));
             case Op.OUT -> out(x, port(in), in.size, c.get(in.size, 0));
             case Op.CPUID -> {
