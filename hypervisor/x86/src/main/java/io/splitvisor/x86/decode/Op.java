@@ -151,7 +151,25 @@ public final class Op {
     /** x87 escape (D8-DF) and FWAIT (variant): #NM when CR0.EM or CR0.TS says so, else #UD / no-op. */
     public static final int X87 = 124;
 
-    public static final int COUNT = 125;
+    // per-kind forms of the commonest ALU instructions and of JE/JNE
+    public static final int ADD_RR64 = 125;
+    public static final int ADD_RI64 = 126;
+    public static final int SUB_RR64 = 127;
+    public static final int SUB_RI64 = 128;
+    public static final int CMP_RR64 = 129;
+    public static final int CMP_RI64 = 130;
+    public static final int TEST_RR64 = 131;
+    public static final int ADD_RR32 = 132;
+    public static final int ADD_RI32 = 133;
+    public static final int SUB_RI32 = 134;
+    public static final int CMP_RR32 = 135;
+    public static final int CMP_RI32 = 136;
+    public static final int TEST_RR32 = 137;
+    public static final int XOR_RR32 = 138;
+    public static final int JE = 139;
+    public static final int JNE = 140;
+
+    public static final int COUNT = 141;
 
     private Op() {
     }

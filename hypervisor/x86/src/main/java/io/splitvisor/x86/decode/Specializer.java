@@ -28,11 +28,40 @@ public final class Specializer {
             case Op.POP_R64 -> Op.POP_R;
             case Op.SHIFT_R64, Op.SHIFT_R32 -> Op.SHIFT_R;
             case Op.UNARY_R64, Op.UNARY_R32 -> Op.UNARY_R;
+            case Op.ADD_RR64, Op.SUB_RR64, Op.CMP_RR64, Op.TEST_RR64, Op.ADD_RR32, Op.CMP_RR32, Op.TEST_RR32,
+                    Op.XOR_RR32 -> Op.ALU_RR;
+            case Op.ADD_RI64, Op.SUB_RI64, Op.CMP_RI64, Op.ADD_RI32, Op.SUB_RI32, Op.CMP_RI32 -> Op.ALU_RI;
+            case Op.JE, Op.JNE -> Op.JCC;
             default -> op;
         };
     }
 
     public static void specialize(Insn in) {
+        bySize(in);
+        byKind(in);
+    }
+
+    private static final int[] RR64 = {Op.ADD_RR64, -1, -1, -1, -1, Op.SUB_RR64, -1, Op.CMP_RR64, Op.TEST_RR64};
+    private static final int[] RI64 = {Op.ADD_RI64, -1, -1, -1, -1, Op.SUB_RI64, -1, Op.CMP_RI64, -1};
+    private static final int[] RR32 = {Op.ADD_RR32, -1, -1, -1, -1, -1, Op.XOR_RR32, Op.CMP_RR32, Op.TEST_RR32};
+    private static final int[] RI32 = {Op.ADD_RI32, -1, -1, -1, -1, Op.SUB_RI32, -1, Op.CMP_RI32, -1};
+
+    private static void byKind(Insn in) {
+        int[] table = switch (in.op) {
+            case Op.ALU_RR64 -> RR64;
+            case Op.ALU_RI64 -> RI64;
+            case Op.ALU_RR32 -> RR32;
+            case Op.ALU_RI32 -> RI32;
+            default -> null;
+        };
+        if (table != null && table[in.sub] >= 0) {
+            in.op = table[in.sub];
+        } else if (in.op == Op.JCC && (in.sub == 4 || in.sub == 5)) {
+            in.op = in.sub == 4 ? Op.JE : Op.JNE;
+        }
+    }
+
+    private static void bySize(Insn in) {
         int s = in.size;
         boolean q = s == 8;
         boolean d = s == 4;

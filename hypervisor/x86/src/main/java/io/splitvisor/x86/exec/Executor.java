@@ -42,9 +42,9 @@ final class Executor {
     }
 
     /** Runs up to {@code limit} instructions of the block. On FAULT the fault is in the Cpu's GuestFault. */
-    int runBlock(Block b, int limit) {
-        Insn[] code = b.code;
-        int n = Math.min(limit, b.count);
+    int runBlock(Block block, int limit) {
+        Insn[] code = block.code;
+        int n = Math.min(limit, block.count);
         int i = 0;
         abort = false;
         final Cpu c = this.c;
@@ -54,6 +54,101 @@ final class Executor {
                 Insn in = code[i];
                 final int s = in.size;
                 switch (in.op) {
+                    case Op.ADD_RR64: {
+                        long a = regs[in.rm];
+                        long b = regs[in.reg];
+                        long r = a + b;
+                        c.setAddFlags(8, a, b, r);
+                        regs[in.rm] = r;
+                        break;
+                    }
+                    case Op.ADD_RI64: {
+                        long a = regs[in.rm];
+                        long r = a + in.imm;
+                        c.setAddFlags(8, a, in.imm, r);
+                        regs[in.rm] = r;
+                        break;
+                    }
+                    case Op.SUB_RR64: {
+                        long a = regs[in.rm];
+                        long b = regs[in.reg];
+                        long r = a - b;
+                        c.setSubFlags(8, a, b, r);
+                        regs[in.rm] = r;
+                        break;
+                    }
+                    case Op.SUB_RI64: {
+                        long a = regs[in.rm];
+                        long r = a - in.imm;
+                        c.setSubFlags(8, a, in.imm, r);
+                        regs[in.rm] = r;
+                        break;
+                    }
+                    case Op.CMP_RR64: {
+                        long a = regs[in.rm];
+                        long b = regs[in.reg];
+                        c.setSubFlags(8, a, b, a - b);
+                        break;
+                    }
+                    case Op.CMP_RI64: {
+                        long a = regs[in.rm];
+                        c.setSubFlags(8, a, in.imm, a - in.imm);
+                        break;
+                    }
+                    case Op.TEST_RR64:
+                        c.flagResult = regs[in.rm] & regs[in.reg];
+                        c.flagAux = 0;
+                        break;
+                    case Op.ADD_RR32: {
+                        long a = regs[in.rm] & M32;
+                        long b = regs[in.reg] & M32;
+                        long r = a + b;
+                        c.setAddFlags(4, a, b, r);
+                        regs[in.rm] = r & M32;
+                        break;
+                    }
+                    case Op.ADD_RI32: {
+                        long a = regs[in.rm] & M32;
+                        long r = a + in.imm;
+                        c.setAddFlags(4, a, in.imm, r);
+                        regs[in.rm] = r & M32;
+                        break;
+                    }
+                    case Op.SUB_RI32: {
+                        long a = regs[in.rm] & M32;
+                        long r = a - in.imm;
+                        c.setSubFlags(4, a, in.imm, r);
+                        regs[in.rm] = r & M32;
+                        break;
+                    }
+                    case Op.CMP_RR32: {
+                        long a = regs[in.rm] & M32;
+                        long b = regs[in.reg] & M32;
+                        c.setSubFlags(4, a, b, a - b);
+                        break;
+                    }
+                    case Op.CMP_RI32: {
+                        long a = regs[in.rm] & M32;
+                        c.setSubFlags(4, a, in.imm, a - in.imm);
+                        break;
+                    }
+                    case Op.TEST_RR32:
+                        c.flagResult = (int) (regs[in.rm] & regs[in.reg]);
+                        c.flagAux = 0;
+                        break;
+                    case Op.XOR_RR32: {
+                        long r = (regs[in.rm] ^ regs[in.reg]) & M32;
+                        regs[in.rm] = r;
+                        c.flagResult = (int) r;
+                        c.flagAux = 0;
+                        break;
+                    }
+                    case Op.JE:
+                        c.rip = c.flagResult == 0 ? in.imm : in.nextRip;
+                        break;
+                    case Op.JNE:
+                        c.rip = c.flagResult != 0 ? in.imm : in.nextRip;
+                        break;
                     case Op.MOV_RR64:
                         regs[in.rm] = regs[in.reg];
                         break;
