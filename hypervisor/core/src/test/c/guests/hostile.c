@@ -67,8 +67,12 @@ int main(void) {
     bind.remote_domid = 0;
     bind.remote_port = 1;
     report("bind-bound-dom0-port", sv_hc_evtchn_bind_interdomain(&bind, &bind_rsp));
+    sv_evtchn_alloc_unbound_request_t offer; sv_evtchn_alloc_unbound_response_t offered;
+    sv_evtchn_alloc_unbound_request_init(&offer);
+    offer.remote_domid = 0;   /* offered to dom0: we may not bind it ourselves */
+    sv_hc_evtchn_alloc_unbound(&offer, &offered);
     bind.remote_domid = SV_DOMID_SELF;
-    bind.remote_port = rt_si.store_evtchn;   /* unbound, but offered to dom0 */
+    bind.remote_port = offered.port;
     report("bind-port-offered-to-dom0", sv_hc_evtchn_bind_interdomain(&bind, &bind_rsp));
 
     sv_grant_map_request_t map; sv_grant_map_response_t map_rsp;

@@ -158,13 +158,23 @@ public final class Domain implements EventDomain, GrantDomain {
         }
     }
 
-    /** Records how the domain ended; the first record wins. */
+    private final java.util.concurrent.atomic.AtomicReference<ShutdownInfo> shutdown = new java.util.concurrent.atomic.AtomicReference<>();
+
+    /**
+     * Records how the domain ended; the first record wins and returns true. Waiters on
+     * {@link #ended()} are released by {@link #announceEnded()}, once the bookkeeping is done.
+     */
     boolean recordShutdown(ShutdownInfo info) {
-        if (!transition(DomainStatus.SHUTDOWN) && status.get() != DomainStatus.DYING) {
+        if (!shutdown.compareAndSet(null, info)) {
             return false;
         }
+        transition(DomainStatus.SHUTDOWN);
         console.flush();
-        return ended.complete(info);
+        return true;
+    }
+
+    void announceEnded() {
+        ended.complete(shutdown.get());
     }
 
     /** Completes when the domain shuts down, crashes or is destroyed. */
@@ -174,13 +184,14 @@ public final class Domain implements EventDomain, GrantDomain {
 
     /** The shutdown record, or null while the domain lives. */
     public ShutdownInfo shutdownInfo() {
-        return ended.getNow(null);
+        return shutdown.get();
     }
 
     void markDestroyed() {
         status.set(DomainStatus.DYING);
         console.flush();
-        ended.complete(new ShutdownInfo(ShutdownReason.SHUTDOWN_POWEROFF, 0, "destroyed", null));
+        shutdown.compareAndSet(null, new ShutdownInfo(ShutdownReason.SHUTDOWN_POWEROFF, 0, "destroyed", null));
+        announceEnded();
     }
 
     @Override

@@ -298,6 +298,7 @@ public final class Hypervisor implements AutoCloseable {
         for (Consumer<Domain> l : endListeners) {
             l.accept(d);
         }
+        d.announceEnded();
     }
 
     /** Stops {@code d} if it runs and releases everything it holds; its id is retired. */
