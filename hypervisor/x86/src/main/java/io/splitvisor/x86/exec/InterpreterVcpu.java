@@ -17,11 +17,13 @@ import io.splitvisor.x86.cpu.GuestFault;
 import io.splitvisor.x86.cpu.MemoryPort;
 import io.splitvisor.x86.cpu.Mmu;
 import io.splitvisor.x86.cpu.Vectors;
+import io.splitvisor.x86.cpu.ExitSignal;
+import io.splitvisor.x86.decode.Decoder;
 import io.splitvisor.x86.decode.Insn;
+import io.splitvisor.x86.disasm.Disassembler;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A vCPU of the interpreter: the dispatcher loop over decoded blocks, exits, exception and interrupt delivery, and
@@ -51,19 +53,15 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
     private final Executor x;
     private final Interrupts interrupts;
     private final Registers registers;
-    private final Exit exit = new Exit();
+    private final IoExits ioExits = new IoExits();
+    private final Exit exit = ioExits.exit;
     private volatile int async;
-    private final AtomicLongArray pendingIrq = new AtomicLongArray(4);
+    private final PendingInterrupts pendingIrq = new PendingInterrupts();
     private final ConcurrentLinkedQueue<Long> writtenPages = new ConcurrentLinkedQueue<>();
     private boolean closed;
 
-    // completion of an IN or MMIO read on the next run
+    /** The host supplied data for an IN or MMIO read: complete that instruction first on the next run. */
     private boolean completionPending;
-    private boolean ioValid;
-    private long ioData;
-    private boolean mmioValid;
-    private long mmioAddress;
-    private long mmioData;
 
     private final long[] recent = new long[RECENT];
     private int recentPos;
@@ -95,7 +93,7 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
         }
         try {
             return dispatch(maxInstructions);
-        } catch (GuestFault | io.splitvisor.x86.cpu.ExitSignal e) {
+        } catch (GuestFault | ExitSignal e) {
             LOG.error("guest event escaped the dispatcher at rip 0x{}", Long.toHexString(c.rip), e);
             return exit.simple(ExitReason.INTERNAL_ERROR).withDetail("interpreter bug: guest event escaped at 0x"
                     + Long.toHexString(c.rip));
@@ -271,33 +269,17 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
         return null;
     }
 
-    private int highestPendingIrq() {
-        for (int w = 3; w >= 0; w--) {
-            long bits = pendingIrq.get(w);
-            if (bits != 0) {
-                return w * 64 + 63 - Long.numberOfLeadingZeros(bits);
-            }
-        }
-        return -1;
-    }
-
     private int takeDeliverableIrq() {
         ASYNC.getAndBitwiseAnd(this, ~ASYNC_IRQ);
-        int v = highestPendingIrq();
+        int v = pendingIrq.highest();
         if (v < 0) {
             return -1;
         }
         ASYNC.getAndBitwiseOr(this, ASYNC_IRQ); // more may remain; re-checked next boundary
-        if ((v >> 4) <= (c.cr8 & 0xF)) {
+        if (!PendingInterrupts.beatsTpr(v, c.cr8)) {
             return -1;
         }
-        long bit = 1L << (v & 63);
-        while (true) {
-            long old = pendingIrq.get(v >> 6);
-            if (pendingIrq.compareAndSet(v >> 6, old, old & ~bit)) {
-                break;
-            }
-        }
+        pendingIrq.remove(v);
         return v;
     }
 
@@ -325,8 +307,7 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
 
     void halt(Executor ex) {
         ex.abort = true;
-        int v = highestPendingIrq();
-        if (c.interruptsEnabled() && v >= 0 && (v >> 4) > (c.cr8 & 0xF)) {
+        if (c.interruptsEnabled() && PendingInterrupts.beatsTpr(pendingIrq.highest(), c.cr8)) {
             return; // wakes at once: the interrupt is delivered at the next boundary
         }
         exit.simple(ExitReason.HLT);
@@ -338,39 +319,21 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
     }
 
     long portIn(int port, int size) {
-        if (ioValid) {
-            ioValid = false;
-            if (exit.reason() == ExitReason.IO_IN && exit.port() == port && exit.size() == size) {
-                return Cpu.mask(size, ioData);
-            }
-        }
-        exit.io(true, port, size, 0, 1);
-        throw io.splitvisor.x86.cpu.ExitSignal.INSTANCE;
+        return ioExits.portIn(port, size);
     }
 
     void portOut(Executor ex, int port, int size, long value) {
-        exit.io(false, port, size, Cpu.mask(size, value), 1);
-        ex.exitPending = true;
-        ex.abort = true;
+        ioExits.portOut(ex, port, size, value);
     }
 
     @Override
     public long mmioRead(long physical, int size) {
-        if (mmioValid) {
-            mmioValid = false;
-            if (exit.reason() == ExitReason.MMIO_READ && mmioAddress == physical && exit.size() == size) {
-                return Cpu.mask(size, mmioData);
-            }
-        }
-        exit.mmio(true, physical, size, 0);
-        throw io.splitvisor.x86.cpu.ExitSignal.INSTANCE;
+        return ioExits.mmioRead(physical, size);
     }
 
     @Override
     public void mmioWrite(long physical, int size, long value) {
-        exit.mmio(false, physical, size, Cpu.mask(size, value));
-        x.exitPending = true;
-        x.abort = true;
+        ioExits.mmioWrite(x, physical, size, value);
     }
 
     @Override
@@ -399,22 +362,13 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
 
     @Override
     public void completeIn(long data) {
-        if (exit.reason() != ExitReason.IO_IN) {
-            throw new IllegalStateException("the last exit was not IO_IN but " + exit.reason());
-        }
-        ioData = data;
-        ioValid = true;
+        ioExits.completeIn(data);
         completionPending = true;
     }
 
     @Override
     public void completeMmioRead(long data) {
-        if (exit.reason() != ExitReason.MMIO_READ) {
-            throw new IllegalStateException("the last exit was not MMIO_READ but " + exit.reason());
-        }
-        mmioAddress = exit.address();
-        mmioData = data;
-        mmioValid = true;
+        ioExits.completeMmioRead(data);
         completionPending = true;
     }
 
@@ -423,13 +377,7 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
         if (vector < 32 || vector > 255) {
             throw new IllegalArgumentException("external interrupt vector must be 32..255: " + vector);
         }
-        long bit = 1L << (vector & 63);
-        while (true) {
-            long old = pendingIrq.get(vector >> 6);
-            if (pendingIrq.compareAndSet(vector >> 6, old, old | bit)) {
-                break;
-            }
-        }
+        pendingIrq.add(vector);
         ASYNC.getAndBitwiseOr(this, ASYNC_IRQ);
     }
 
@@ -596,9 +544,9 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
     /** Intel-syntax disassembly of the instruction at a virtual address, or a note why it cannot be read. */
     public String disassembleAt(long va) {
         try {
-            Insn in = new io.splitvisor.x86.decode.Decoder().decode(a -> (int) m.read8(a), va);
-            return io.splitvisor.x86.disasm.Disassembler.format(in);
-        } catch (GuestFault | io.splitvisor.x86.cpu.ExitSignal e) {
+            Insn in = new Decoder().decode(a -> (int) m.read8(a), va);
+            return Disassembler.format(in);
+        } catch (GuestFault | ExitSignal e) {
             return "(not readable)";
         }
     }
