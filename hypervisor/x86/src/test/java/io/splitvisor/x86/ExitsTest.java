@@ -92,6 +92,32 @@ class ExitsTest {
     }
 
     @Test
+    void movSsHoldsOffAnInterruptForOneInstruction() {
+        try (Rig r = new Rig().withIdt()) {
+            // STI's shadow covers MOV SS, whose own shadow covers the MOV EBX after it
+            r.load("mov ax, ss\nsti\nmov ss, ax\nmov ebx, 3\n1: inc ecx\njmp 1b");
+            r.vcpu.injectInterrupt(0x41);
+            assertEquals(ExitReason.HLT, r.run(1000).reason());
+            assertEquals(0x41, r.reg(Gpr.R15));
+            assertEquals(3, r.reg(Gpr.RBX), "the instruction after MOV SS ran first");
+            assertEquals(0, r.reg(Gpr.RCX), "and the interrupt came right after it");
+        }
+    }
+
+    @Test
+    void engineCreatesInterpreterVcpus() {
+        io.splitvisor.engine.Engine engine = new io.splitvisor.x86.exec.X86Engine();
+        assertEquals("interp", engine.name());
+        try (Rig r = new Rig(); io.splitvisor.engine.Vcpu v = engine.createVcpu(r.memory,
+                io.splitvisor.engine.CpuidModel.standard())) {
+            v.setState(r.vcpu.state());
+            r.load("mov eax, 11\nhlt");
+            assertEquals(ExitReason.HLT, v.run().reason());
+            assertEquals(11, v.gpr(Gpr.RAX));
+        }
+    }
+
+    @Test
     void hltWithInterruptsOffExitsAndInterruptWakesLater() {
         try (Rig r = new Rig().withIdt()) {
             r.load("sti\nhlt\nmov eax, 5\nhlt");
