@@ -46,6 +46,15 @@ class LauncherTest {
     }
 
     @Test
+    void demoRunsHelloThenPingpong() {
+        Run r = run("demo", "--rounds", "2000", "--engine", "interp");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("[1:hello] Hello from domain 1"), r.out());
+        assertTrue(r.out().contains("[1:ping] pingpong: 2000 round trips ok"), r.out());
+        assertTrue(r.out().contains("[2:pong] pingpong: 2000 round trips ok"), r.out());
+    }
+
+    @Test
     void aCrashExitsWith125AndPrintsTheReport() {
         Run r = run("run", ExampleGuests.elf("crash").toString());
         assertEquals(125, r.code(), r.err());

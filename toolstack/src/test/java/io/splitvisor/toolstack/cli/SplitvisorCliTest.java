@@ -30,8 +30,26 @@ class SplitvisorCliTest {
     }
 
     @Test
-    void demoPrintsTheAbiSummary() {
-        Run r = run("demo");
+    void demoWithoutTheExampleGuestsSaysHowToBuildThem() {
+        String old = System.getProperty("splitvisor.root");
+        System.setProperty("splitvisor.root", "/nonexistent-splitvisor-root");
+        try {
+            Run r = run("demo");
+            assertEquals(2, r.code());
+            assertTrue(r.err().startsWith("splitvisor: example guest /nonexistent-splitvisor-root/guest-sdk/target/guests/hello.elf is missing"), r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+        } finally {
+            if (old == null) {
+                System.clearProperty("splitvisor.root");
+            } else {
+                System.setProperty("splitvisor.root", old);
+            }
+        }
+    }
+
+    @Test
+    void abiPrintsTheSummary() {
+        Run r = run("abi");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("0x0500  hypercall gate"), r.out());
         assertTrue(r.out().contains("SplitvisorPV"), r.out());
