@@ -10,11 +10,15 @@ import io.splitvisor.x86.support.Rig;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Whatever bytes a guest executes, the host sees an exit, never an exception or a hang past the limit. */
+/**
+ * Whatever bytes a guest executes, the host sees an exit, never an exception or a hang past the limit.
+ * {@code -Dsplitvisor.fuzz.rounds=N -Dsplitvisor.fuzz.seed=S} soaks or reproduces.
+ */
 class RobustnessTest {
     @Test
     void randomCodeNeverThrowsIntoTheHost() {
-        long seed = System.nanoTime();
+        long seed = Long.getLong("splitvisor.fuzz.seed", System.nanoTime());
+        int rounds = Integer.getInteger("splitvisor.fuzz.rounds", 300);
         SplittableRandom rnd = new SplittableRandom(seed);
         try (Rig r = new Rig().withIdt()) {
             // every handler returns, so faults keep the guest running through the random bytes
@@ -27,7 +31,7 @@ class RobustnessTest {
             io.splitvisor.engine.RegisterState initial = r.vcpu.state();
             byte[] tables = r.memory.read(0, 0x40000);
             byte[] code = new byte[4096];
-            for (int round = 0; round < 300; round++) {
+            for (int round = 0; round < rounds; round++) {
                 rnd.nextBytes(code);
                 r.memory.write(0, tables); // page tables, IDT and handlers, in case the last round wrote over them
                 r.memory.write(Rig.CODE, code);

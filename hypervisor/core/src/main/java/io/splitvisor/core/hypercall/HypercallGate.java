@@ -24,6 +24,8 @@ import java.nio.ByteOrder;
  */
 public final class HypercallGate {
     private static final Logger LOG = LoggerFactory.getLogger(HypercallGate.class);
+    /** The per-domain hypercall trace, a logger of its own so a CLI can show it alone. */
+    private static final Logger TRACE = LoggerFactory.getLogger("splitvisor.trace.hypercalls");
 
     private final HypercallTable table = HypercallTable.get();
     private final HypercallHandler<?>[] handlers;
@@ -93,12 +95,12 @@ public final class HypercallGate {
             status = e.status();
             meters.hypercallErrors(opName, status.name()).increment();
             if (caller.traceHypercalls()) {
-                LOG.info("{}: {} refused: {}", caller, opName, e.getMessage());
+                TRACE.info("{}: {} refused: {}", caller, opName, e.getMessage());
             }
         }
         complete(caller, frameGpa, capacity, status, response);
         if (caller.traceHypercalls()) {
-            LOG.info("{}: {}({}) -> {} {}", caller, opName, request == null ? "" : oneLine(request), status.name(),
+            TRACE.info("{}: {}({}) -> {} {}", caller, opName, request == null ? "" : oneLine(request), status.name(),
                     response == null ? "" : oneLine(response));
         }
     }

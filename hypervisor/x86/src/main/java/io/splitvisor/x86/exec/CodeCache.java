@@ -51,11 +51,14 @@ final class CodeCache {
     /** The block at {@code rip}, following {@code prev}'s cached links when possible. May raise #PF or #GP. */
     Block lookup(long rip, Block prev) {
         if (prev != null && prev.linkEpoch == epoch) {
-            if (prev.linkRip0 == rip && prev.link0.valid) {
-                return prev.link0;
+            // any 64-bit value can be a RIP (even -1), so an empty slot is recognised by its null block
+            Block l0 = prev.link0;
+            if (l0 != null && prev.linkRip0 == rip && l0.valid) {
+                return l0;
             }
-            if (prev.linkRip1 == rip && prev.link1.valid) {
-                return prev.link1;
+            Block l1 = prev.link1;
+            if (l1 != null && prev.linkRip1 == rip && l1.valid) {
+                return l1;
             }
         }
         Block b = find(rip);
