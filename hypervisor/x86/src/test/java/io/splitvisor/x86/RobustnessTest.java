@@ -55,6 +55,28 @@ class RobustnessTest {
     }
 
     @Test
+    void decoderAndDisassemblerAcceptAnyBytes() {
+        long seed = System.nanoTime();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        io.splitvisor.x86.disasm.Disassembler dis = new io.splitvisor.x86.disasm.Disassembler();
+        byte[] b = new byte[16];
+        int decoded = 0;
+        for (int i = 0; i < 200_000; i++) {
+            rnd.nextBytes(b);
+            if (rnd.nextBoolean()) {
+                b[0] = (byte) new int[] {0x0F, 0x66, 0x48, 0xF3, 0xC4, 0x41}[rnd.nextInt(6)];
+            }
+            try {
+                String text = dis.disassemble(va -> b[(int) va] & 0xFF, 0);
+                decoded += text.isEmpty() ? 0 : 1;
+            } catch (RuntimeException e) {
+                throw new AssertionError("seed " + seed + ": " + java.util.HexFormat.of().formatHex(b), e);
+            }
+        }
+        assertTrue(decoded == 200_000);
+    }
+
+    @Test
     void crashReportShowsRecentInstructions() {
         try (Rig r = Rig.run("mov eax, 1\nadd eax, 2\njmp 1f\n1: ud2")) {
             String report = r.vcpu.crashReport();
