@@ -61,6 +61,10 @@ final class CodeCache {
                 return l1;
             }
         }
+        return lookupAndLink(rip, prev);
+    }
+
+    private Block lookupAndLink(long rip, Block prev) {
         Block b = find(rip);
         if (prev != null) {
             if (prev.linkEpoch != epoch) {
