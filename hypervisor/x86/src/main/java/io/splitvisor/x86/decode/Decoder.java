@@ -129,7 +129,6 @@ public final class Decoder {
         in.nextRip = start + pos;
         in.rep = rep;
         in.addr32 = p67;
-        in.prefix66 = p66 ? 1 : 0;
         in.inertPrefixes = inert.toString();
         if (in.ripRelative) {
             in.disp += in.nextRip;

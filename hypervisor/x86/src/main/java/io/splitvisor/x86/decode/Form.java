@@ -12,9 +12,7 @@ public final class Form {
     public static final int E_G_CL = 7;
     public static final int E_1 = 8;
     public static final int E_CL = 9;
-    public static final int REL = 10;
     public static final int I = 11;
-    public static final int STRING = 12;
     public static final int IN = 13;
     public static final int OUT = 14;
     public static final int CR_LOAD = 15;
@@ -23,14 +21,11 @@ public final class Form {
     public static final int SREG_STORE = 18;
     public static final int MOFFS_LOAD = 19;
     public static final int MOFFS_STORE = 20;
-    public static final int E_SIZED = 21;
     public static final int XCHG_ACC = 22;
     public static final int SEG = 23;
     public static final int DR_LOAD = 24;
     public static final int DR_STORE = 25;
     public static final int ENTER = 26;
-    public static final int G_E_E = 27;
-    public static final int G_E_IMM32 = 28;
 
     private Form() {
     }

@@ -51,7 +51,6 @@ public final class Insn {
     public int dispBytes;
     /** SIB byte present (objdump prints "*1" scales only then). */
     public boolean sib;
-    public int prefix66;
     /** Prefixes without effect that objdump names before the mnemonic ("cs", "data16"). */
     public String inertPrefixes = "";
 

@@ -201,8 +201,4 @@ final class CodeCache {
         blockCount = 0;
         epoch++;
     }
-
-    int blockCount() {
-        return blockCount;
-    }
 }

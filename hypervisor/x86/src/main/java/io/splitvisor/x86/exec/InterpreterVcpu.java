@@ -551,11 +551,4 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
         }
     }
 
-    Insn lastFaulting() {
-        return x.faulting;
-    }
-
-    GuestMemory memory() {
-        return memory;
-    }
 }

@@ -5,7 +5,6 @@ import io.splitvisor.engine.Segment;
 import io.splitvisor.engine.SegmentRegister;
 import io.splitvisor.x86.cpu.Cpu;
 import io.splitvisor.x86.cpu.GuestFault;
-import io.splitvisor.x86.cpu.Vectors;
 
 /**
  * Control registers, EFER and the model-specific registers the interpreter implements, with the checks of MOV to
@@ -216,9 +215,5 @@ final class Registers {
         c.gdt = s.gdt;
         c.idt = s.idt;
         c.kernelGsBase = s.kernelGsBase;
-    }
-
-    static String vectorName(int v) {
-        return Vectors.name(v);
     }
 }
