@@ -14,6 +14,11 @@ public final class Exit {
     private int faultVector = -1;
     private long faultErrorCode;
     private String detail = "";
+    private final byte[] stringBuffer = new byte[MAX_STRING_BYTES];
+    private int stringBytes;
+
+    /** The most bytes one string I/O exit carries (one 4 KiB page). */
+    public static final int MAX_STRING_BYTES = 4096;
 
     public ExitReason reason() {
         return reason;
@@ -34,9 +39,41 @@ public final class Exit {
         return data;
     }
 
-    /** Number of elements of a string I/O instruction this exit stands for (1 for plain IN/OUT). */
+    /**
+     * Number of elements of a string I/O instruction this exit stands for: 1 for IN, OUT and INS; for OUTS with
+     * batching on, up to a page of elements, all in {@link #stringData()} ({@link #data()} holds the first).
+     */
     public int count() {
         return count;
+    }
+
+    /**
+     * The elements of a string OUT exit ({@code count} elements of {@code size} bytes, little-endian), or an empty
+     * buffer. Read-only, valid until the next run.
+     */
+    public java.nio.ByteBuffer stringData() {
+        return java.nio.ByteBuffer.wrap(stringBuffer, 0, stringBytes).slice().asReadOnlyBuffer()
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Engine side: the buffer a string OUT exit is gathered into. */
+    public byte[] stringBuffer() {
+        return stringBuffer;
+    }
+
+    /** Engine side: a string OUT exit of {@code count} elements already placed in {@link #stringBuffer()}. */
+    public Exit stringOut(int port, int size, int count) {
+        reset(ExitReason.IO_OUT);
+        this.port = port;
+        this.size = size;
+        this.count = count;
+        this.stringBytes = size * count;
+        long first = 0;
+        for (int i = size - 1; i >= 0; i--) {
+            first = first << 8 | (stringBuffer[i] & 0xFF);
+        }
+        this.data = first;
+        return this;
     }
 
     /** Guest-physical address of an MMIO exit. */
@@ -117,6 +154,7 @@ public final class Exit {
         faultVector = -1;
         faultErrorCode = 0;
         detail = "";
+        stringBytes = 0;
     }
 
     public Exit copy() {
@@ -130,6 +168,8 @@ public final class Exit {
         e.faultVector = faultVector;
         e.faultErrorCode = faultErrorCode;
         e.detail = detail;
+        e.stringBytes = stringBytes;
+        System.arraycopy(stringBuffer, 0, e.stringBuffer, 0, stringBytes);
         return e;
     }
 

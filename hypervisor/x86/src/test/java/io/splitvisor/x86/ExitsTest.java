@@ -59,6 +59,35 @@ class ExitsTest {
     }
 
     @Test
+    void repOutsbBatchesAPageOfElementsWhenAsked() {
+        try (Rig r = new Rig()) {
+            r.vcpu.setStringIoBatching(true);
+            byte[] text = new byte[5000];
+            for (int i = 0; i < text.length; i++) {
+                text[i] = (byte) ('a' + i % 26);
+            }
+            r.memory.write(Rig.DATA + 0x800, text); // starts mid-page: 2048 + 2952 bytes
+            r.load("mov esi, 0x200800\nmov ecx, 5000\nmov dx, 0xe9\nrep outsb\nmov eax, 1\nhlt");
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            java.util.List<Integer> counts = new java.util.ArrayList<>();
+            Exit e;
+            while ((e = r.run(1000)).reason() == ExitReason.IO_OUT) {
+                counts.add(e.count());
+                java.nio.ByteBuffer d = e.stringData();
+                while (d.hasRemaining()) {
+                    out.write(d.get());
+                }
+            }
+            assertEquals(ExitReason.HLT, e.reason());
+            assertEquals(java.util.List.of(2048, 2952), counts);
+            assertEquals(new String(text, StandardCharsets.US_ASCII), out.toString(StandardCharsets.US_ASCII));
+            assertEquals(0, r.reg(Gpr.RCX));
+            assertEquals(0x200800 + 5000, r.reg(Gpr.RSI));
+            assertEquals(1, r.reg(Gpr.RAX));
+        }
+    }
+
+    @Test
     void mmioReadAndWriteOutsideRam() {
         try (Rig r = new Rig()) {
             r.load("mov rbx, 0xfee00000\nmov eax, [rbx + 0x20]\nmov ecx, eax\nmov word ptr [rbx], 0x1234\nhlt");

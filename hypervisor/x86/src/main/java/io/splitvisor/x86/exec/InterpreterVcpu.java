@@ -62,6 +62,7 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
 
     /** The host supplied data for an IN or MMIO read: complete that instruction first on the next run. */
     private boolean completionPending;
+    private boolean stringBatching;
 
     private final long[] recent = new long[RECENT];
     private int recentPos;
@@ -324,6 +325,28 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
 
     void portOut(Executor ex, int port, int size, long value) {
         ioExits.portOut(ex, port, size, value);
+    }
+
+    boolean stringBatching() {
+        return stringBatching;
+    }
+
+    byte[] stringBuffer() {
+        return exit.stringBuffer();
+    }
+
+    void portOutString(Executor ex, int port, int size, int count) {
+        exit.stringOut(port, size, count);
+        ex.exitPending = true;
+        ex.abort = true;
+    }
+
+    /**
+     * With batching on, REP OUTS reports up to a page of elements per exit ({@link Exit#count()} and
+     * {@link Exit#stringData()}), as KVM does; off (the default), every element is its own exit.
+     */
+    public void setStringIoBatching(boolean on) {
+        this.stringBatching = on;
     }
 
     @Override

@@ -26,6 +26,10 @@ final class StringOps {
             once(x, in, a32);
             return;
         }
+        if (in.sub == 6 && sys.batchOuts()) {
+            repOutsBatched(x, in, a32);
+            return;
+        }
         long count = a32 ? r[1] & 0xFFFFFFFFL : r[1];
         boolean conditional = in.sub == 1 || in.sub == 4;
         int n = 0;
@@ -51,6 +55,48 @@ final class StringOps {
         if (c.rip != in.nextRip) {
             x.abort = true; // let the dispatcher check for events before continuing
         }
+    }
+
+    /**
+     * REP OUTS as one exit carrying up to a page of elements. The first element is read normally (it may fault or
+     * exit before anything changes); the rest lie on the same page, so reading them cannot fail.
+     */
+    private void repOutsBatched(Executor x, Insn in, boolean a32) {
+        Cpu c = x.c;
+        long[] r = c.regs;
+        long count = a32 ? r[1] & 0xFFFFFFFFL : r[1];
+        if (count == 0) {
+            c.rip = in.nextRip;
+            return;
+        }
+        sys.checkIo();
+        int s = in.size;
+        long delta = c.df() ? -s : s;
+        long src = source(x, in, r, a32);
+        byte[] buf = sys.stringBuffer();
+        long max = Math.min(count, io.splitvisor.engine.Exit.MAX_STRING_BYTES / s);
+        int n = 0;
+        long page = src & ~0xFFFL;
+        while (n < max) {
+            long a = src + n * delta;
+            if (n > 0 && ((a & ~0xFFFL) != page || ((a + s - 1) & ~0xFFFL) != page)) {
+                break;
+            }
+            long v = x.m.read(s, a);
+            for (int k = 0; k < s; k++) {
+                buf[n * s + k] = (byte) (v >>> (8 * k));
+            }
+            n++;
+        }
+        advance(c, 6, n * delta, a32);
+        count -= n;
+        if (a32) {
+            c.set(4, 1, count);
+        } else {
+            r[1] = count;
+        }
+        sys.outString(x, (int) r[2] & 0xFFFF, s, n);
+        c.rip = count != 0 ? in.nextRip - in.len : in.nextRip;
     }
 
     private static long index(long[] r, int reg, boolean a32) {

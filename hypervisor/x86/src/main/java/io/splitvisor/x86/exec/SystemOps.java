@@ -179,6 +179,25 @@ final class SystemOps {
         return vcpu.portIn(port, size);
     }
 
+    /** REP OUTS with batching: the elements are in the exit's string buffer already. */
+    boolean batchOuts() {
+        return vcpu.stringBatching();
+    }
+
+    byte[] stringBuffer() {
+        return vcpu.stringBuffer();
+    }
+
+    void checkIo() {
+        if (c.cpl > iopl()) {
+            throw c.gp0();
+        }
+    }
+
+    void outString(Executor x, int port, int size, int count) {
+        vcpu.portOutString(x, port, size, count);
+    }
+
     void out(Executor x, int port, int size, long value) {
         if (c.cpl > iopl()) {
             throw c.gp0();

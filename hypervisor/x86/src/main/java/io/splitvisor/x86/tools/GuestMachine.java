@@ -24,6 +24,7 @@ public final class GuestMachine {
         image.load(memory);
         try (InterpreterVcpu vcpu = new InterpreterVcpu(memory, CpuidModel.standard())) {
             vcpu.setState(LongModeSetup.build(memory, TABLES, image.entry(), RAM));
+            vcpu.setStringIoBatching(true);
             return GuestRun.run(vcpu, maxInstructions, null);
         }
     }

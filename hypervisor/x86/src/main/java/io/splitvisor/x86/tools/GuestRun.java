@@ -31,15 +31,20 @@ public final class GuestRun {
             long used = vcpu.retiredInstructions() - start;
             Exit e = vcpu.run(Math.max(0, maxInstructions - used));
             if (e.reason() == ExitReason.IO_OUT && e.port() == CONSOLE_PORT) {
-                for (int i = 0; i < e.size(); i++) {
-                    int b = (int) (e.data() >>> (8 * i)) & 0xFF;
-                    console.write(b);
-                    if (echo != null) {
-                        try {
-                            echo.write(b);
-                        } catch (java.io.IOException ex) {
-                            throw new java.io.UncheckedIOException(ex);
-                        }
+                byte[] bytes = new byte[e.size() * e.count()];
+                if (e.count() > 1) {
+                    e.stringData().get(bytes);
+                } else {
+                    for (int i = 0; i < e.size(); i++) {
+                        bytes[i] = (byte) (e.data() >>> (8 * i));
+                    }
+                }
+                console.write(bytes, 0, bytes.length);
+                if (echo != null) {
+                    try {
+                        echo.write(bytes);
+                    } catch (java.io.IOException ex) {
+                        throw new java.io.UncheckedIOException(ex);
                     }
                 }
             } else if (e.reason() == ExitReason.IO_OUT && e.port() == EXIT_PORT) {

@@ -137,6 +137,7 @@ public final class RawRunner implements Callable<Integer> {
         }
         try (InterpreterVcpu vcpu = new InterpreterVcpu(mem, CpuidModel.standard())) {
             vcpu.setState(s);
+            vcpu.setStringIoBatching(true);
             if (trace) {
                 vcpu.setTrace((v, insn) -> System.err.printf("%016x: %s%n", insn.startRip(),
                         Disassembler.format(insn)));
