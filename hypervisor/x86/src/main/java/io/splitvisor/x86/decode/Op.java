@@ -169,7 +169,13 @@ public final class Op {
     public static final int JE = 139;
     public static final int JNE = 140;
 
-    public static final int COUNT = 141;
+    // loads and stores whose address is just base + displacement
+    public static final int MOV_RM64_BD = 141;
+    public static final int MOV_RM32_BD = 142;
+    public static final int MOV_MR64_BD = 143;
+    public static final int MOV_MR32_BD = 144;
+
+    public static final int COUNT = 145;
 
     private Op() {
     }

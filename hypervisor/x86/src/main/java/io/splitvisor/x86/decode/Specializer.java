@@ -32,6 +32,8 @@ public final class Specializer {
                     Op.XOR_RR32 -> Op.ALU_RR;
             case Op.ADD_RI64, Op.SUB_RI64, Op.CMP_RI64, Op.ADD_RI32, Op.SUB_RI32, Op.CMP_RI32 -> Op.ALU_RI;
             case Op.JE, Op.JNE -> Op.JCC;
+            case Op.MOV_RM64_BD, Op.MOV_RM32_BD -> Op.MOV_RM;
+            case Op.MOV_MR64_BD, Op.MOV_MR32_BD -> Op.MOV_MR;
             default -> op;
         };
     }
@@ -54,6 +56,16 @@ public final class Specializer {
             case Op.ALU_RI32 -> RI32;
             default -> null;
         };
+        if (in.mem && in.index == io.splitvisor.x86.cpu.Cpu.ZERO && in.eaSpecial == 0) {
+            switch (in.op) {
+                case Op.MOV_RM64 -> in.op = Op.MOV_RM64_BD;
+                case Op.MOV_RM32 -> in.op = Op.MOV_RM32_BD;
+                case Op.MOV_MR64 -> in.op = Op.MOV_MR64_BD;
+                case Op.MOV_MR32 -> in.op = Op.MOV_MR32_BD;
+                default -> {
+                }
+            }
+        }
         if (table != null && table[in.sub] >= 0) {
             in.op = table[in.sub];
         } else if (in.op == Op.JCC && (in.sub == 4 || in.sub == 5)) {

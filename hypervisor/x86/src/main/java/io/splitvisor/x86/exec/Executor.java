@@ -149,6 +149,18 @@ final class Executor {
                     case Op.JNE:
                         c.rip = c.flagResult != 0 ? in.imm : in.nextRip;
                         break;
+                    case Op.MOV_RM64_BD:
+                        regs[in.reg] = m.read64(in.disp + regs[in.base]);
+                        break;
+                    case Op.MOV_RM32_BD:
+                        regs[in.reg] = m.read32(in.disp + regs[in.base]);
+                        break;
+                    case Op.MOV_MR64_BD:
+                        m.write64(in.disp + regs[in.base], regs[in.reg]);
+                        break;
+                    case Op.MOV_MR32_BD:
+                        m.write32(in.disp + regs[in.base], regs[in.reg]);
+                        break;
                     case Op.MOV_RR64:
                         regs[in.rm] = regs[in.reg];
                         break;
