@@ -1,0 +1,25 @@
+/*
+ * svfront/svfront.h: the split-driver frontends of libsvfront.a, in one include.
+ *
+ *   blkfront.h   block devices (device/vbd/<id>)
+ *   netfront.h   network interfaces (device/vif/<id>)
+ *   consfront.h  secondary consoles (device/console/<id>)
+ *   front.h      what they share: the handshake, the event channel, the close
+ *   pool.h       pages granted once and reused for every request
+ *   blkring.h, netring.h, consring.h   the ring logic without platform code
+ *   util.h       CRC-32, the test data pattern, MAC addresses
+ *
+ * Link with libsvfront.a before the SDK's libraries. See docs/GUEST-SDK.md, "Split-driver
+ * frontends".
+ */
+#ifndef SVFRONT_SVFRONT_H
+#define SVFRONT_SVFRONT_H
+
+#include "svfront/blkfront.h"
+#include "svfront/consfront.h"
+#include "svfront/front.h"
+#include "svfront/netfront.h"
+#include "svfront/pool.h"
+#include "svfront/util.h"
+
+#endif /* SVFRONT_SVFRONT_H */
