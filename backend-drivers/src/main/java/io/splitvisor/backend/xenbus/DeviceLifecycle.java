@@ -207,6 +207,12 @@ public final class DeviceLifecycle {
                 pages.add(context.grants().map(ref, false));
             }
             localPort = hypervisor.events().bindInterdomain(hypervisor.dom0(), paths.frontend(), port);
+            // The handler goes in at once: an event that found no handler would be consumed and lost.
+            // Its wakeups queue behind this step, so they serve once the session exists.
+            hypervisor.dom0Events().setHandler(localPort, p -> {
+                metrics.wakeup();
+                wake();
+            });
             connection = new Connection(context, hypervisor, specs, pages, localPort);
             pages.clear();
             session = device.connect(connection);
@@ -214,16 +220,14 @@ public final class DeviceLifecycle {
                 return;
             }
             switchState(XenbusState.CONNECTED);
-            hypervisor.dom0Events().setHandler(localPort, p -> {
-                metrics.wakeup();
-                wake();
-            });
+            wake();   // serve whatever the frontend queued before we were connected
             LOG.debug("{}: connected, dom0 port {}", paths, localPort);
         } catch (DeviceException | StatusException | StoreException | GuestMemoryException e) {
             for (GrantedPage p : pages) {
                 context.grants().unmap(p);
             }
             if (connection == null && localPort != 0) {
+                hypervisor.dom0Events().setHandler(localPort, null);
                 hypervisor.events().close(hypervisor.dom0(), localPort);
             }
             fatal("cannot connect " + paths.name() + ": " + e.getMessage());

@@ -1,0 +1,55 @@
+package io.splitvisor.backend;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.splitvisor.backend.vrng.VrngBackend;
+import io.splitvisor.backend.vrng.VrngLayout;
+import io.splitvisor.backend.xenbus.BackendManager;
+import io.splitvisor.backend.xenbus.DeviceAttacher;
+import io.splitvisor.backend.xenbus.DevicePaths;
+import io.splitvisor.core.domain.Hypervisor;
+
+import java.util.Map;
+
+/**
+ * dom0's split-driver backends in one object: the backend manager with every standard driver
+ * registered, and the toolstack's attach operations. What the CLI and the tests use.
+ */
+public final class Dom0Backends implements AutoCloseable {
+    private final Hypervisor hypervisor;
+    private final BackendManager manager;
+    private final DeviceAttacher attacher;
+
+    public Dom0Backends(Hypervisor hypervisor, MeterRegistry registry) {
+        this(hypervisor, registry, new VrngBackend());
+    }
+
+    /** With a given vrng driver (tests pass one with a seeded generator). */
+    public Dom0Backends(Hypervisor hypervisor, MeterRegistry registry, VrngBackend vrng) {
+        this.hypervisor = hypervisor;
+        this.manager = new BackendManager(hypervisor, registry);
+        this.attacher = new DeviceAttacher(hypervisor.store());
+        manager.register(vrng);
+    }
+
+    public BackendManager manager() {
+        return manager;
+    }
+
+    public DeviceAttacher attacher() {
+        return attacher;
+    }
+
+    public Hypervisor hypervisor() {
+        return hypervisor;
+    }
+
+    /** Plugs entropy device {@code id} into domain {@code domid}. */
+    public DevicePaths attachRng(int domid, int id) {
+        return attacher.attach(new DevicePaths(VrngLayout.DEVICE_TYPE, domid, Integer.toString(id)), Map.of(), Map.of());
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
