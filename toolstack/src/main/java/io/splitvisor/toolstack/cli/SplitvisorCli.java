@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code ./splitvisor}: the command line entry point. */
 @Command(name = "splitvisor", mixinStandardHelpOptions = true, versionProvider = SplitvisorCli.Version.class,
         description = "A Xen-inspired paravirtualization platform on the JVM.",
-        subcommands = {DemoCommand.class, RunCommand.class, BenchCommand.class, AbiCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, RawCommand.class, BenchCommand.class, AbiCommand.class,
+            CommandLine.HelpCommand.class})
 public final class SplitvisorCli implements Runnable {
 
     @CommandLine.Spec
@@ -19,6 +20,8 @@ public final class SplitvisorCli implements Runnable {
     /** Runs the command line and returns the exit code, for tests. */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new SplitvisorCli());
+        // `raw` hands every argument, options included, to the interpreter's raw runner.
+        cli.getSubcommands().get("raw").setUnmatchedOptionsArePositionalParams(true);
         // A bad option or argument is one line naming the problem, then the usage hint.
         cli.setParameterExceptionHandler((e, a) -> {
             cli.getErr().println("splitvisor: " + e.getMessage());
