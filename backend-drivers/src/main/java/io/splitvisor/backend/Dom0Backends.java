@@ -1,6 +1,7 @@
 package io.splitvisor.backend;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.splitvisor.backend.blk.BlockBackend;
 import io.splitvisor.backend.vrng.VrngBackend;
 import io.splitvisor.backend.vrng.VrngLayout;
 import io.splitvisor.backend.xenbus.BackendManager;
@@ -8,6 +9,7 @@ import io.splitvisor.backend.xenbus.DeviceAttacher;
 import io.splitvisor.backend.xenbus.DevicePaths;
 import io.splitvisor.core.domain.Hypervisor;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -28,6 +30,7 @@ public final class Dom0Backends implements AutoCloseable {
         this.hypervisor = hypervisor;
         this.manager = new BackendManager(hypervisor, registry);
         this.attacher = new DeviceAttacher(hypervisor.store());
+        manager.register(new BlockBackend());
         manager.register(vrng);
     }
 
@@ -41,6 +44,16 @@ public final class Dom0Backends implements AutoCloseable {
 
     public Hypervisor hypervisor() {
         return hypervisor;
+    }
+
+    /**
+     * Plugs disk {@code disk} (0 = xvda, id 51712) backed by the raw image {@code image} into domain
+     * {@code domid}; the backend opens the image when it sees the device (a missing image makes the
+     * device go to Closing with the reason in its {@code error} key).
+     */
+    public DevicePaths attachDisk(int domid, int disk, Path image, boolean readOnly) {
+        DevicePaths p = new DevicePaths(BlockBackend.TYPE, domid, Integer.toString(BlockBackend.deviceId(disk)));
+        return attacher.attach(p, BlockBackend.frontendKeys(disk), BlockBackend.backendKeys(image, readOnly, disk));
     }
 
     /** Plugs entropy device {@code id} into domain {@code domid}. */
