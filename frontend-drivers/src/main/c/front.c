@@ -126,7 +126,11 @@ int svf_front_wait_connected(svf_front_t *f) {
         return rc;
     }
     if (got != SV_XENBUS_STATE_CONNECTED) {
-        svf_front_error(f, "backend refused the connection: remote state %d (%s)", got, sv_xenbus_state_name(got));
+        /* A backend that gives up writes its reason to <backend>/error (WRITING-A-DRIVER.md). */
+        char reason[160] = "";
+        svf_front_read_backend(f, "error", reason, sizeof reason);
+        svf_front_error(f, "backend refused the connection: remote state %d (%s)%s%s", got, sv_xenbus_state_name(got),
+                        reason[0] ? ": " : "", reason);
         return SV_STATUS_ENODEV;
     }
     return SV_STATUS_OK;
@@ -153,6 +157,40 @@ int svf_front_alloc_evtchn(svf_front_t *f) {
 void svf_front_kick(svf_front_t *f) {
     f->kicks++;
     sv_evtchn_send(f->port);
+}
+
+/* ---- finding devices ---- */
+
+int svf_front_list(const char *type, unsigned *ids, unsigned max) {
+    char dir[64];
+    sv_snprintf(dir, sizeof dir, "device/%s", type);
+    sv_store_directory_listing_t listing;
+    int rc = sv_store_directory(SV_STORE_NO_TX, dir, &listing);
+    if (rc == SV_STATUS_ENOENT) return 0;
+    if (rc) return rc;
+    unsigned n = 0;
+    for (uint32_t i = 0; i < listing.children_count; i++) {
+        uint64_t id;
+        if (!sv_parse_u64(listing.children[i], &id) || id > 0xFFFFFFFFu) continue;
+        /* Insertion sort: a handful of devices at most. */
+        unsigned j = n < max ? n : max;
+        while (j > 0 && ids[j - 1] > id) {
+            if (j < max) ids[j] = ids[j - 1];
+            j--;
+        }
+        if (j < max) ids[j] = (unsigned)id;
+        n++;
+    }
+    return (int)n;
+}
+
+int svf_front_find(const char *type, unsigned index, unsigned *id) {
+    unsigned ids[32];
+    int n = svf_front_list(type, ids, 32);
+    if (n < 0) return n;
+    if (index >= (unsigned)n || index >= 32) return SV_STATUS_ENODEV;
+    *id = ids[index];
+    return SV_STATUS_OK;
 }
 
 /* ---- store helpers ---- */

@@ -57,6 +57,13 @@ typedef struct svf_front {
     bool quiet;                   /* no progress messages (errors are always printed) */
 } svf_front_t;
 
+/* The ids of this domain's devices of a type (the numeric children of device/<type>), in
+ * ascending order: up to max of them in ids; returns how many there are (0 when none). Block
+ * devices use Xen's ids: xvda = 51712, xvdb = 51728, ... */
+int svf_front_list(const char *type, unsigned *ids, unsigned max);
+/* The id of the index-th device of a type in that order; SV_STATUS_ENODEV when there is none. */
+int svf_front_find(const char *type, unsigned index, unsigned *id);
+
 /* Finds device/<type>/<id>: reads `backend` and `backend-id`. SV_STATUS_ENODEV (with a message)
  * when the device is not there. Writes state Initialising when the device was left in another
  * state (a reconnect). connect_timeout_ns 0 means the default. */

@@ -4,9 +4,10 @@
  *   blkfront.h   block devices (device/vbd/<id>)
  *   netfront.h   network interfaces (device/vif/<id>)
  *   consfront.h  secondary consoles (device/console/<id>)
+ *   vrngfront.h  the entropy device (device/vrng/<id>), the worked example of WRITING-A-DRIVER.md
  *   front.h      what they share: the handshake, the event channel, the close
  *   pool.h       pages granted once and reused for every request
- *   blkring.h, netring.h, consring.h   the ring logic without platform code
+ *   blkring.h, netring.h, consring.h, vrngring.h   the ring logic without platform code
  *   util.h       CRC-32, the test data pattern, MAC addresses
  *
  * Link with libsvfront.a before the SDK's libraries. See docs/GUEST-SDK.md, "Split-driver
@@ -21,5 +22,6 @@
 #include "svfront/netfront.h"
 #include "svfront/pool.h"
 #include "svfront/util.h"
+#include "svfront/vrngfront.h"
 
 #endif /* SVFRONT_SVFRONT_H */
