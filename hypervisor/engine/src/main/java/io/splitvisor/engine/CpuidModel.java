@@ -21,6 +21,11 @@ public final class CpuidModel {
     public static final int L1_EDX_CMOV = 1 << 15;
     public static final int L1_EDX_CLFSH = 1 << 19;
     // Leaf 1 ECX
+    /**
+     * CMPXCHG16B. The interpreter has no 128-bit compare-and-set on the host, so a locked CMPXCHG16B is atomic
+     * against other vCPUs' CMPXCHG16B (one JVM-wide lock) but not against other writers of the same 16 bytes; the
+     * hypervisor writes no such field. Every other locked instruction is atomic against host atomics too.
+     */
     public static final int L1_ECX_CX16 = 1 << 13;
     public static final int L1_ECX_POPCNT = 1 << 23;
     public static final int L1_ECX_HYPERVISOR = 1 << 31;

@@ -184,6 +184,41 @@ public final class Mmu {
         return read(size, va);
     }
 
+    /** {@link #lockedAddress}: the locked access is MMIO. */
+    public static final long LOCKED_MMIO = -1;
+    /** {@link #lockedAddress}: the locked access crosses a page boundary (a split lock). */
+    public static final long LOCKED_SPLIT = -2;
+
+    /**
+     * The native address for a locked read-modify-write of {@code size} bytes at {@code va}, translated for writing
+     * (so a #PF carries the write error code and comes before anything changes, as for {@link #readRmw}), or
+     * {@link #LOCKED_MMIO} / {@link #LOCKED_SPLIT} when the access must take the non-atomic path. A page holding
+     * decoded code has its code dropped first (the store would do that anyway) and is then written atomically too.
+     */
+    public long lockedAddress(long va, int size) {
+        if (((va ^ (va + size - 1)) & ~0xFFFL) != 0) {
+            return LOCKED_SPLIT;
+        }
+        long vpn = va >>> 12;
+        int i = (int) vpn & TLB_MASK;
+        if (wTag[i] == vpn) {
+            return wAdd[i] + va;
+        }
+        long pa = translate(va, PageWalker.WRITE);
+        long host = memory.hostPageAddress(pa);
+        if (host < 0) {
+            return LOCKED_MMIO;
+        }
+        if (memory.isCodePage(pa)) {
+            port.codePageWritten(pa & ~0xFFFL);
+        }
+        wTag[i] = vpn;
+        wAdd[i] = host - (vpn << 12);
+        rTag[i] = vpn;
+        rAdd[i] = host - (vpn << 12);
+        return host + (va & 0xFFF);
+    }
+
     /** Checks that {@code [va, va+size)} may be written, without writing (for instructions that must not half-fail). */
     public void probeWrite(long va, int size) {
         translate(va, PageWalker.WRITE);

@@ -175,7 +175,19 @@ public final class Op {
     public static final int MOV_MR64_BD = 143;
     public static final int MOV_MR32_BD = 144;
 
-    public static final int COUNT = 145;
+    // LOCK-prefixed read-modify-writes with a memory destination, and XCHG with memory (always locked): atomic
+    // against other threads (see exec/LockedOps); same operand conventions as the unlocked op named
+    public static final int LOCK_ALU_MR = 145;
+    public static final int LOCK_ALU_MI = 146;
+    public static final int LOCK_UNARY_M = 147;
+    public static final int LOCK_BT_MR = 148;
+    public static final int LOCK_BT_MI = 149;
+    public static final int LOCK_CMPXCHG_MR = 150;
+    public static final int LOCK_XADD_MR = 151;
+    public static final int LOCK_XCHG_MR = 152;
+    public static final int LOCK_CMPXCHG_WIDE = 153;
+
+    public static final int COUNT = 154;
 
     private Op() {
     }

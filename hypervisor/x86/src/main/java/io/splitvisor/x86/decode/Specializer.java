@@ -4,6 +4,10 @@ package io.splitvisor.x86.decode;
  * Rewrites decoded instructions into size-specialised ops where one exists (64- and 32-bit register and memory
  * forms of MOV, ALU, LEA, MOVZX, MOVSXD, PUSH, POP, shifts, INC/DEC/NOT/NEG), so the executor's hottest cases do no
  * operand-size dispatch. Semantics are unchanged; the generic ops remain for every other form.
+ * <p>
+ * Locked read-modify-writes (a LOCK prefix on a memory destination, and XCHG with memory, which is always locked)
+ * become {@code LOCK_*} ops, which run in {@code exec.LockedOps} as compare-and-set loops on the native memory, so
+ * the unlocked forms on the hot path pay nothing for atomicity.
  */
 public final class Specializer {
     private Specializer() {
@@ -34,13 +38,42 @@ public final class Specializer {
             case Op.JE, Op.JNE -> Op.JCC;
             case Op.MOV_RM64_BD, Op.MOV_RM32_BD -> Op.MOV_RM;
             case Op.MOV_MR64_BD, Op.MOV_MR32_BD -> Op.MOV_MR;
+            case Op.LOCK_ALU_MR -> Op.ALU_MR;
+            case Op.LOCK_ALU_MI -> Op.ALU_MI;
+            case Op.LOCK_UNARY_M -> Op.UNARY_M;
+            case Op.LOCK_BT_MR -> Op.BT_MR;
+            case Op.LOCK_BT_MI -> Op.BT_MI;
+            case Op.LOCK_CMPXCHG_MR -> Op.CMPXCHG_MR;
+            case Op.LOCK_XADD_MR -> Op.XADD_MR;
+            case Op.LOCK_XCHG_MR -> Op.XCHG_MR;
+            case Op.LOCK_CMPXCHG_WIDE -> Op.CMPXCHG_WIDE;
             default -> op;
         };
     }
 
     public static void specialize(Insn in) {
+        if (in.mem && (in.lock || in.op == Op.XCHG_MR)) {
+            locked(in);
+            return;
+        }
         bySize(in);
         byKind(in);
+    }
+
+    /** The locked form of a memory read-modify-write (the decoder has already refused LOCK elsewhere with #UD). */
+    private static void locked(Insn in) {
+        in.op = switch (in.op) {
+            case Op.ALU_MR -> Op.LOCK_ALU_MR;
+            case Op.ALU_MI -> Op.LOCK_ALU_MI;
+            case Op.UNARY_M -> Op.LOCK_UNARY_M;
+            case Op.BT_MR -> Op.LOCK_BT_MR;
+            case Op.BT_MI -> Op.LOCK_BT_MI;
+            case Op.CMPXCHG_MR -> Op.LOCK_CMPXCHG_MR;
+            case Op.XADD_MR -> Op.LOCK_XADD_MR;
+            case Op.XCHG_MR -> Op.LOCK_XCHG_MR;
+            case Op.CMPXCHG_WIDE -> Op.LOCK_CMPXCHG_WIDE;
+            default -> in.op;
+        };
     }
 
     private static final int[] RR64 = {Op.ADD_RR64, -1, -1, -1, -1, Op.SUB_RR64, -1, Op.CMP_RR64, Op.TEST_RR64};

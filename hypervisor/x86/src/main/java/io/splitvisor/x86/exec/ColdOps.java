@@ -7,10 +7,14 @@ import io.splitvisor.x86.cpu.Mmu;
 import io.splitvisor.x86.decode.Insn;
 import io.splitvisor.x86.decode.Op;
 
-/** The less frequent integer instructions: memory shifts, bit tests, atomics, flags, ENTER, LOOP, strings. */
+/**
+ * The less frequent integer instructions: memory shifts, bit tests, atomics, flags, ENTER, LOOP, strings. Locked
+ * read-modify-writes go to {@link LockedOps}; the unlocked CMPXCHG, XADD, CMPXCHG8B/16B and bit tests stay here.
+ */
 final class ColdOps {
     private final SystemOps sys;
     private final StringOps strings;
+    private final LockedOps locked = new LockedOps();
 
     ColdOps(SystemOps sys, StringOps strings) {
         this.sys = sys;
@@ -94,13 +98,6 @@ final class ColdOps {
                 c.set(s, in.reg, d);
                 break;
             }
-            case Op.XCHG_MR: {
-                long a = x.ea(in);
-                long v = m.readRmw(s, a);
-                m.write(s, a, c.get(s, in.reg));
-                c.set(s, in.reg, v);
-                break;
-            }
             case Op.CMPXCHG_WIDE:
                 compareExchangeWide(x, in);
                 break;
@@ -148,6 +145,17 @@ final class ColdOps {
                 break;
             case Op.BMI:
                 Bmi.exec(x, in);
+                break;
+            case Op.LOCK_ALU_MR:
+            case Op.LOCK_ALU_MI:
+            case Op.LOCK_UNARY_M:
+            case Op.LOCK_BT_MR:
+            case Op.LOCK_BT_MI:
+            case Op.LOCK_CMPXCHG_MR:
+            case Op.LOCK_XADD_MR:
+            case Op.LOCK_XCHG_MR:
+            case Op.LOCK_CMPXCHG_WIDE:
+                locked.exec(x, in);
                 break;
             default:
                 sys.exec(x, in);
