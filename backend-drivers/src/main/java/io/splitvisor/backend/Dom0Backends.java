@@ -2,6 +2,9 @@ package io.splitvisor.backend;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.splitvisor.backend.blk.BlockBackend;
+import io.splitvisor.backend.net.MacAddress;
+import io.splitvisor.backend.net.NetBackend;
+import io.splitvisor.backend.net.VirtualSwitch;
 import io.splitvisor.backend.vrng.VrngBackend;
 import io.splitvisor.backend.vrng.VrngLayout;
 import io.splitvisor.backend.xenbus.BackendManager;
@@ -17,9 +20,12 @@ import java.util.Map;
  * registered, and the toolstack's attach operations. What the CLI and the tests use.
  */
 public final class Dom0Backends implements AutoCloseable {
+    /** The name of dom0's switch, in each vif's {@code bridge} key. */
+    public static final String BRIDGE = "svbr0";
     private final Hypervisor hypervisor;
     private final BackendManager manager;
     private final DeviceAttacher attacher;
+    private final VirtualSwitch bridge;
 
     public Dom0Backends(Hypervisor hypervisor, MeterRegistry registry) {
         this(hypervisor, registry, new VrngBackend());
@@ -30,8 +36,15 @@ public final class Dom0Backends implements AutoCloseable {
         this.hypervisor = hypervisor;
         this.manager = new BackendManager(hypervisor, registry);
         this.attacher = new DeviceAttacher(hypervisor.store());
+        this.bridge = new VirtualSwitch(BRIDGE, registry);
         manager.register(new BlockBackend());
+        manager.register(new NetBackend(bridge));
         manager.register(vrng);
+    }
+
+    /** The bridge every vif is a port of. */
+    public VirtualSwitch bridge() {
+        return bridge;
     }
 
     public BackendManager manager() {
@@ -54,6 +67,17 @@ public final class Dom0Backends implements AutoCloseable {
     public DevicePaths attachDisk(int domid, int disk, Path image, boolean readOnly) {
         DevicePaths p = new DevicePaths(BlockBackend.TYPE, domid, Integer.toString(BlockBackend.deviceId(disk)));
         return attacher.attach(p, BlockBackend.frontendKeys(disk), BlockBackend.backendKeys(image, readOnly, disk));
+    }
+
+    /** Plugs network interface {@code index} with address {@code mac} into domain {@code domid}, on the bridge. */
+    public DevicePaths attachNic(int domid, int index, long mac) {
+        DevicePaths p = new DevicePaths(NetBackend.TYPE, domid, Integer.toString(index));
+        return attacher.attach(p, NetBackend.frontendKeys(index, mac), NetBackend.backendKeys(index, mac, BRIDGE));
+    }
+
+    /** {@link #attachNic(int, int, long)} with a generated address in Xen's OUI. */
+    public DevicePaths attachNic(int domid, int index) {
+        return attachNic(domid, index, MacAddress.generated(domid, index));
     }
 
     /** Plugs entropy device {@code id} into domain {@code domid}. */
