@@ -2,6 +2,7 @@ package io.splitvisor.backend;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.splitvisor.backend.blk.BlockBackend;
+import io.splitvisor.backend.console.ConsoleBackend;
 import io.splitvisor.backend.net.MacAddress;
 import io.splitvisor.backend.net.NetBackend;
 import io.splitvisor.backend.net.VirtualSwitch;
@@ -26,6 +27,7 @@ public final class Dom0Backends implements AutoCloseable {
     private final BackendManager manager;
     private final DeviceAttacher attacher;
     private final VirtualSwitch bridge;
+    private final ConsoleBackend consoles = new ConsoleBackend();
 
     public Dom0Backends(Hypervisor hypervisor, MeterRegistry registry) {
         this(hypervisor, registry, new VrngBackend());
@@ -39,12 +41,18 @@ public final class Dom0Backends implements AutoCloseable {
         this.bridge = new VirtualSwitch(BRIDGE, registry);
         manager.register(new BlockBackend());
         manager.register(new NetBackend(bridge));
+        manager.register(consoles);
         manager.register(vrng);
     }
 
     /** The bridge every vif is a port of. */
     public VirtualSwitch bridge() {
         return bridge;
+    }
+
+    /** Secondary consoles: their logs, and a hook for new ones. */
+    public ConsoleBackend consoles() {
+        return consoles;
     }
 
     public BackendManager manager() {
@@ -78,6 +86,15 @@ public final class Dom0Backends implements AutoCloseable {
     /** {@link #attachNic(int, int, long)} with a generated address in Xen's OUI. */
     public DevicePaths attachNic(int domid, int index) {
         return attachNic(domid, index, MacAddress.generated(domid, index));
+    }
+
+    /** Plugs secondary console {@code n} (1 or more; console 0 is the start-info one) named {@code name}. */
+    public DevicePaths attachConsole(int domid, int n, String name) {
+        if (n < 1) {
+            throw new IllegalArgumentException("secondary consoles are numbered from 1; console 0 is the primary");
+        }
+        DevicePaths p = new DevicePaths(ConsoleBackend.TYPE, domid, Integer.toString(n));
+        return attacher.attach(p, ConsoleBackend.frontendKeys(name), ConsoleBackend.backendKeys(name));
     }
 
     /** Plugs entropy device {@code id} into domain {@code domid}. */
