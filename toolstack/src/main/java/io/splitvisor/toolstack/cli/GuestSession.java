@@ -3,6 +3,7 @@ package io.splitvisor.toolstack.cli;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.splitvisor.backend.Dom0Backends;
 import io.splitvisor.core.domain.CrashReporter;
 import io.splitvisor.core.domain.Domain;
 import io.splitvisor.core.domain.DomainConfig;
@@ -29,6 +30,7 @@ final class GuestSession implements AutoCloseable {
     private final PrintWriter out;
     private final PrintWriter err;
     private final List<Domain> guests = new ArrayList<>();
+    private Dom0Backends backends;
 
     GuestSession(PrintWriter out, PrintWriter err) {
         this.out = out;
@@ -37,6 +39,20 @@ final class GuestSession implements AutoCloseable {
 
     Hypervisor hypervisor() {
         return hv;
+    }
+
+    /** dom0's split-driver backends, started on first use; secondary consoles print as {@code [domid:guest/name]}. */
+    Dom0Backends backends() {
+        if (backends == null) {
+            backends = new Dom0Backends(hv, meters);
+            backends.consoles().onConsole((paths, log) -> log.addListener((l, line) -> {
+                synchronized (out) {
+                    out.println("[" + paths.frontend() + ":" + l.name() + "] " + line);
+                    out.flush();
+                }
+            }));
+        }
+        return backends;
     }
 
     /** Creates a guest; a bad image or configuration is a one-line GuestImageException. */
@@ -115,6 +131,9 @@ final class GuestSession implements AutoCloseable {
 
     @Override
     public void close() {
+        if (backends != null) {
+            backends.close();
+        }
         hv.close();
     }
 }

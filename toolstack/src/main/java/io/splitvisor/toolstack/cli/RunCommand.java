@@ -1,8 +1,11 @@
 package io.splitvisor.toolstack.cli;
 
+import io.splitvisor.backend.DeviceException;
+import io.splitvisor.core.domain.Domain;
 import io.splitvisor.core.domain.DomainConfig;
 import io.splitvisor.core.loader.GuestImageException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,6 +47,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--metrics", description = "print the meters when the guests have ended")
     private boolean metrics;
 
+    @Mixin
+    private DeviceOptions devices = new DeviceOptions();
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "0",
             description = "destroy guests still running after this many seconds (0: wait forever)")
     private long timeoutSeconds;
@@ -56,19 +62,27 @@ final class RunCommand implements Callable<Integer> {
             err.printf("splitvisor: %d --cmdline values for %d guests; give one, or one per guest%n", cmdlines.size(), guests.size());
             return 2;
         }
+        String deviceProblem = devices.check(guests.size());
+        if (deviceProblem != null) {
+            err.println("splitvisor: " + deviceProblem);
+            return 2;
+        }
         try (GuestSession session = new GuestSession(out, err)) {
             for (int i = 0; i < guests.size(); i++) {
                 Path elf = guests.get(i);
                 String cmdline = cmdlines.isEmpty() ? "" : cmdlines.get(cmdlines.size() == 1 ? 0 : i);
                 String name = elf.getFileName().toString().replaceFirst("\\.elf$", "");
-                session.add(new DomainConfig(name, elf, memory, cmdline, engine, trace));
+                Domain guest = session.add(new DomainConfig(name, elf, memory, cmdline, engine, trace));
+                if (!devices.none()) {
+                    devices.attach(session.backends(), guest);
+                }
             }
             int code = session.runToEnd(timeoutSeconds);
             if (metrics) {
                 session.printMetrics(err);
             }
             return code;
-        } catch (GuestImageException e) {
+        } catch (GuestImageException | DeviceException e) {
             err.println("splitvisor: " + e.getMessage());
             return 2;
         }

@@ -1,0 +1,139 @@
+package io.splitvisor.toolstack.cli;
+
+import io.splitvisor.backend.DeviceException;
+import io.splitvisor.backend.Dom0Backends;
+import io.splitvisor.backend.net.MacAddress;
+import io.splitvisor.core.domain.Domain;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Stack;
+
+/**
+ * The split-driver devices of {@code run}: every guest gets each device listed, plugged in (both
+ * store directories written) before it starts.
+ *
+ * <pre>
+ *   --disk IMAGE[:ro]   a raw image as xvda, xvdb, ... (vbd 51712, 51728, ...); :ro for read-only
+ *   --nic [MAC]         a network interface on dom0's switch svbr0 (vif 0, 1, ...); without a MAC,
+ *                       00:16:3e:&lt;domid&gt;:&lt;index&gt;
+ *   --rng               the entropy device (vrng 0)
+ *   --console NAME      a secondary console (console 1, 2, ...), printed as [domid:guest/NAME]
+ * </pre>
+ */
+public final class DeviceOptions {
+    @Option(names = "--disk", paramLabel = "IMAGE[:ro]",
+            description = "attach a raw disk image (xvda, xvdb, ...); :ro attaches it read-only")
+    private List<String> disks = new ArrayList<>();
+
+    @Option(names = "--nic", paramLabel = "MAC", arity = "0..1", parameterConsumer = OptionalMac.class,
+            description = "attach a network interface on dom0's switch, with MAC or a generated address")
+    private List<String> nics = new ArrayList<>();
+
+    @Option(names = "--rng", description = "attach the entropy device (vrng)")
+    private boolean rng;
+
+    @Option(names = "--console", paramLabel = "NAME", description = "attach a secondary console named NAME")
+    private List<String> consoles = new ArrayList<>();
+
+    /** A parsed --disk. */
+    record Disk(Path image, boolean readOnly) {
+    }
+
+    /** True when no device was asked for. */
+    boolean none() {
+        return disks.isEmpty() && nics.isEmpty() && !rng && consoles.isEmpty();
+    }
+
+    /**
+     * Checks the options for {@code guests} guests; returns the problem in one line, or null.
+     * Images must exist; a writable image, or an explicit MAC, cannot be given to several guests.
+     */
+    String check(int guests) {
+        for (String d : disks) {
+            Disk disk = parseDisk(d);
+            if (!Files.isRegularFile(disk.image())) {
+                return "--disk " + d + ": " + (Files.exists(disk.image()) ? "not a regular file" : "no such file");
+            }
+            if (!disk.readOnly() && guests > 1) {
+                return "--disk " + d + ": a writable image cannot be shared by " + guests + " guests; add :ro";
+            }
+        }
+        if (disks.size() > 16) {
+            return "at most 16 --disk options (xvda to xvdp)";
+        }
+        for (String n : nics) {
+            if (!n.isEmpty() && guests > 1) {
+                return "--nic " + n + ": an explicit MAC cannot be given to " + guests + " guests; use --nic alone";
+            }
+        }
+        for (String c : consoles) {
+            if (!c.matches("[A-Za-z0-9_-]{1,32}")) {
+                return "--console " + c + ": a name is 1 to 32 of A-Z a-z 0-9 _ -";
+            }
+        }
+        return null;
+    }
+
+    static Disk parseDisk(String text) {
+        if (text.endsWith(":ro")) {
+            return new Disk(Path.of(text.substring(0, text.length() - 3)), true);
+        }
+        if (text.endsWith(":rw")) {
+            return new Disk(Path.of(text.substring(0, text.length() - 3)), false);
+        }
+        return new Disk(Path.of(text), false);
+    }
+
+    /**
+     * Plugs every device into {@code guest}.
+     *
+     * @throws DeviceException (one line) when a device cannot be attached
+     */
+    void attach(Dom0Backends backends, Domain guest) {
+        for (int i = 0; i < disks.size(); i++) {
+            Disk d = parseDisk(disks.get(i));
+            backends.attachDisk(guest.domid(), i, d.image(), d.readOnly());
+        }
+        for (int i = 0; i < nics.size(); i++) {
+            String mac = nics.get(i);
+            if (mac.isEmpty()) {
+                backends.attachNic(guest.domid(), i);
+            } else {
+                backends.attachNic(guest.domid(), i, MacAddress.parse(mac));
+            }
+        }
+        if (rng) {
+            backends.attachRng(guest.domid(), 0);
+        }
+        for (int i = 0; i < consoles.size(); i++) {
+            backends.attachConsole(guest.domid(), i + 1, consoles.get(i));
+        }
+    }
+
+    /**
+     * {@code --nic} takes the next argument only when it is a MAC address, so
+     * {@code run --nic guest.elf} attaches a NIC with a generated address to guest.elf.
+     */
+    static final class OptionalMac implements CommandLine.IParameterConsumer {
+        @Override
+        public void consumeParameters(Stack<String> args, ArgSpec argSpec, CommandSpec commandSpec) {
+            String value = "";
+            if (!args.isEmpty() && args.peek().matches("\\p{XDigit}{2}([:-]\\p{XDigit}{2}){5}")) {
+                value = args.pop();
+            }
+            List<String> list = argSpec.getValue();
+            if (list == null) {
+                list = new ArrayList<>();
+            }
+            list.add(value);
+            argSpec.setValue(list);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.splitvisor.toolstack.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** {@code run --disk/--nic/--rng/--console}: errors are one line, devices attach before the guests start. */
+class DeviceOptionsTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = SplitvisorCli.execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    private Path elf(String name) throws Exception {
+        Path p = dir.resolve(name);
+        Files.write(p, new byte[] {0x7F, 'E', 'L', 'F'});
+        return p;
+    }
+
+    @Test
+    void aMissingImageIsOneLine() throws Exception {
+        Run r = run("run", elf("g.elf").toString(), "--disk", "/nonexistent/disk.img:ro");
+        assertEquals(2, r.code());
+        assertEquals("splitvisor: --disk /nonexistent/disk.img:ro: no such file\n", r.err());
+    }
+
+    @Test
+    void aWritableImageOrAnExplicitMacIsNotSharedBetweenGuests() throws Exception {
+        Path img = dir.resolve("d.img");
+        Files.write(img, new byte[4096]);
+        Run r = run("run", elf("a.elf").toString(), elf("b.elf").toString(), "--disk", img.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("splitvisor: --disk " + img + ": a writable image cannot be shared by 2 guests"), r.err());
+        assertEquals(1, r.err().lines().count());
+        Run m = run("run", elf("a.elf").toString(), elf("b.elf").toString(), "--nic", "00:16:3e:00:00:01");
+        assertEquals(2, m.code());
+        assertTrue(m.err().startsWith("splitvisor: --nic 00:16:3e:00:00:01: an explicit MAC"), m.err());
+    }
+
+    @Test
+    void nicWithoutAMacLeavesTheNextArgumentAlone() throws Exception {
+        Path missing = dir.resolve("missing.elf");
+        Run r = run("run", "--nic", missing.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("missing.elf"), "the path was taken as the guest, not as a MAC: " + r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+    }
+
+    @Test
+    void aGuestRunsWithEveryKindOfDeviceAttached() throws Exception {
+        Path hello = ExampleGuests.directory().resolve("hello.elf");
+        assumeTrue(Files.isRegularFile(hello), "the example guests are built by guest-sdk");
+        Path img = dir.resolve("d.img");
+        Files.write(img, new byte[64 * 512]);
+        Run r = run("run", hello.toString(), "--disk", img.toString(), "--disk", img + ":ro", "--nic", "--nic",
+                "00:16:3e:00:00:42", "--rng", "--console", "log", "--timeout", "60");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("[1:hello]"), r.out());
+    }
+}
