@@ -8,13 +8,21 @@
  * Command line:
  *   ops=OP,OP,...   the script; an operation's arguments follow it after ':' (no spaces anywhere:
  *                   text arguments use %XX escapes, e.g. %20 for a space, %0A for a newline)
+ *   serve           instead of a script: read operations from console 0's input, one per line
+ *                   (what a test adapter does with Domain.console().sendInput): the guest prints
+ *                   "fut: ready" before reading each line, runs it, prints its result line, and
+ *                   stops at the line "quit" (or after idle=S seconds without input, default 600).
+ *                   dom0 queues at most 64 KiB of console input (more is dropped), so send one
+ *                   line after each "fut: ready" and keep lines below 64 KiB: at most 32 KiB of
+ *                   data per *-hex line (those operations below carry data).
  *   timeout=S       handshake and I/O timeout of every device, in seconds (default 30)
  *   pool=P          block data pages (default: the library's)
  *
  * Output, one line per operation, always in this shape:
  *   fut: <op as written> -> OK[ key=value ...]
  *   fut: <op as written> -> ERR <status name, e.g. EROFS, ETIMEDOUT, EPROTO>
- * then "fut: done ok=<n> err=<m>". Exit code 0 once the script ran (whatever the results), 2 for
+ * (an operation longer than 100 characters is echoed cut, with "..."), then
+ * "fut: done ok=<n> err=<m>". Exit code 0 once the script ran (whatever the results), 2 for
  * a script that does not parse. Messages of the library itself (e.g. "vbd/51712: backend protocol
  * violation: ...") come on their own lines before the result line.
  *
@@ -29,6 +37,9 @@
  *   blk-info              the same keys as blk-open
  *   blk-write:S:N:SEED    write N 512-byte sectors at sector S, pattern SEED -> OK crc32=<of the data>
  *   blk-read:S:N[:SEED]   read N sectors at S -> OK crc32=<of the data>[ verify=ok | verify=bad@<byte>]
+ *   blk-write-hex:S:HEX   write the bytes given in hex (a whole number of sectors) -> OK crc32=
+ *   blk-read-hex:S:N      -> OK crc32=<of the data> lines=<L>, then L lines "fut-data: <hex>" of
+ *                         up to 2048 bytes each
  *   blk-flush             -> OK
  *   blk-discard:S:N       -> OK
  *   blk-stats             -> OK requests= segments= pushes= kicks= events= waits= errors= violations=
@@ -37,6 +48,8 @@
  *   net-open[:N]          -> OK name=vif/<id> mac=<aa:bb:..>
  *   net-send:DST:TYPE:LEN:SEED   send a LEN-byte frame to DST (a MAC, "bcast" or "self") with
  *                         EtherType TYPE (hex) and a pattern payload -> OK crc32=<of the frame>
+ *   net-send-hex:HEX      send the frame given in hex -> OK crc32=<of the frame>
+ *   net-recv-hex:MS       as net-recv, plus " lines=1" and a "fut-data: <hex>" line with the frame
  *   net-recv:MS           wait up to MS ms for a frame -> OK len= dst= src= type=<hex> crc32=<of the frame>
  *                         (ERR ETIMEDOUT when none came)
  *   net-echo:COUNT:MS     send each of the next COUNT frames back to its source (addresses
@@ -72,27 +85,26 @@ static size_t buf_cap;
 
 #define MAX_ARGS 6
 typedef struct op {
-    char text[128];           /* as written */
-    char name[24];
+    char echo[112];           /* the operation as written, cut at 100 characters */
+    char *name;
     char *arg[MAX_ARGS];
     int nargs;
-    char storage[128];
 } op_t;
 
-static bool parse_op(op_t *op, const char *text) {
-    sv_strlcpy(op->text, text, sizeof op->text);
-    sv_strlcpy(op->storage, text, sizeof op->storage);
+/* Splits "name:arg:arg" in place. */
+static bool parse_op(op_t *op, char *text) {
+    size_t len = sv_strlen(text);
+    if (len > 100) sv_snprintf(op->echo, sizeof op->echo, "%.100s...", text);
+    else sv_strlcpy(op->echo, text, sizeof op->echo);
     op->nargs = 0;
-    char *p = op->storage;
-    char *colon = sv_strchr(p, ':');
-    if (colon) *colon = 0;
-    sv_strlcpy(op->name, p, sizeof op->name);
+    op->name = text;
+    char *colon = sv_strchr(text, ':');
     while (colon) {
-        p = colon + 1;
-        colon = sv_strchr(p, ':');
-        if (colon) *colon = 0;
+        *colon = 0;
+        char *p = colon + 1;
         if (op->nargs == MAX_ARGS) return false;
         op->arg[op->nargs++] = p;
+        colon = sv_strchr(p, ':');
     }
     return op->name[0] != 0;
 }
@@ -142,17 +154,50 @@ static void escape(char *out, size_t cap, const char *in) {
     out[o] = 0;
 }
 
+/* Hex text to bytes; the byte count, or -1 for odd length or a bad digit. */
+static long unhex(const char *h, uint8_t *out, size_t cap) {
+    size_t n = sv_strlen(h);
+    if (n % 2 || n / 2 > cap) return -1;
+    for (size_t i = 0; i < n / 2; i++) {
+        int hi = hexval(h[2 * i]), lo = hexval(h[2 * i + 1]);
+        if (hi < 0 || lo < 0) return -1;
+        out[i] = (uint8_t)(hi << 4 | lo);
+    }
+    return (long)(n / 2);
+}
+
 /* ---- results ---- */
 
+#define DATA_LINE_BYTES 2048u
 static char result[512];
+static const uint8_t *data_out;   /* printed after the result line as "fut-data: <hex>" lines */
+static size_t data_len;
+
+static void print_data(void) {
+    static const char hex[] = "0123456789abcdef";
+    static char line[2 * DATA_LINE_BYTES + 1];
+    for (size_t pos = 0; pos < data_len; pos += DATA_LINE_BYTES) {
+        size_t n = data_len - pos < DATA_LINE_BYTES ? data_len - pos : DATA_LINE_BYTES;
+        for (size_t i = 0; i < n; i++) {
+            line[2 * i] = hex[data_out[pos + i] >> 4];
+            line[2 * i + 1] = hex[data_out[pos + i] & 15];
+        }
+        line[2 * n] = 0;
+        sv_printf("fut-data: %s\n", line);
+    }
+    data_out = NULL;
+    data_len = 0;
+}
 
 static void ok(const op_t *op) {
-    sv_printf("fut: %s -> OK%s%s\n", op->text, result[0] ? " " : "", result);
+    sv_printf("fut: %s -> OK%s%s\n", op->echo, result[0] ? " " : "", result);
+    if (data_out) print_data();
     ok_count++;
 }
 
 static void err(const op_t *op, int rc) {
-    sv_printf("fut: %s -> ERR %s\n", op->text, sv_status_name(rc));
+    data_out = NULL;
+    sv_printf("fut: %s -> ERR %s\n", op->echo, sv_status_name(rc));
     err_count++;
 }
 
@@ -225,6 +270,32 @@ static int do_blk(const op_t *op) {
         }
         return SV_STATUS_OK;
     }
+    if (sv_strcmp(n, "write-hex") == 0) {
+        uint64_t s;
+        if (op->nargs < 2 || !num(op, 0, &s)) return SV_STATUS_EINVAL;
+        size_t hexlen = sv_strlen(op->arg[1]);
+        if (!ensure_buf(hexlen / 2 + 1)) return SV_STATUS_ENOMEM;
+        long len = unhex(op->arg[1], buf, buf_cap);
+        if (len <= 0) return SV_STATUS_EINVAL;
+        int rc = svf_blk_write(disk, s, buf, (size_t)len);
+        if (rc) return rc;
+        set_result("crc32=0x%08x", svf_crc32(0, buf, (size_t)len));
+        return SV_STATUS_OK;
+    }
+    if (sv_strcmp(n, "read-hex") == 0) {
+        uint64_t s, count;
+        if (!num(op, 0, &s) || !num(op, 1, &count)) return SV_STATUS_EINVAL;
+        if (count > (16u << 20) / 512) return SV_STATUS_E2BIG;
+        size_t len = (size_t)count * 512;
+        if (!ensure_buf(len ? len : 1)) return SV_STATUS_ENOMEM;
+        int rc = svf_blk_read(disk, s, buf, len);
+        if (rc) return rc;
+        set_result("crc32=0x%08x lines=%lu", svf_crc32(0, buf, len),
+                   (unsigned long)((len + DATA_LINE_BYTES - 1) / DATA_LINE_BYTES));
+        data_out = buf;
+        data_len = len;
+        return SV_STATUS_OK;
+    }
     if (sv_strcmp(n, "flush") == 0) return svf_blk_flush(disk);
     if (sv_strcmp(n, "discard") == 0) {
         uint64_t s, count;
@@ -292,6 +363,25 @@ static int do_net(const op_t *op) {
         int rc = svf_net_send(nic, buf, (size_t)len);
         if (rc) return rc;
         set_result("crc32=0x%08x", svf_crc32(0, buf, (size_t)len));
+        return SV_STATUS_OK;
+    }
+    if (sv_strcmp(n, "send-hex") == 0) {
+        if (op->nargs < 1) return SV_STATUS_EINVAL;
+        long len = unhex(op->arg[0], buf, 2048);
+        if (len < 0) return SV_STATUS_EINVAL;
+        int rc = svf_net_send(nic, buf, (size_t)len);
+        if (rc) return rc;
+        set_result("crc32=0x%08x", svf_crc32(0, buf, (size_t)len));
+        return SV_STATUS_OK;
+    }
+    if (sv_strcmp(n, "recv-hex") == 0) {
+        int len = svf_net_recv(nic, buf, 2048, num_or(op, 0, 1000) * SV_NS_PER_MS);
+        if (len < 0) return len;
+        if (len == 0) return SV_STATUS_ETIMEDOUT;
+        frame_result(buf, len);
+        sv_strlcat(result, " lines=1", sizeof result);
+        data_out = buf;
+        data_len = (size_t)len;
         return SV_STATUS_OK;
     }
     if (sv_strcmp(n, "recv") == 0) {
@@ -430,14 +520,77 @@ static int run(const op_t *op) {
     return SV_STATUS_ENOSYS;
 }
 
+/* ---- serve mode: operations from console input ---- */
+
+#define LINE_MAX_BYTES (80u * 1024u)
+static char line[LINE_MAX_BYTES];
+
+/* Reads one line from console 0's input (bulk reads, not a doorbell per byte); its length, or
+ * -1 when nothing came for timeout_ns, or -2 when the line was longer than the buffer. */
+static int read_line(uint64_t timeout_ns) {
+    static char pending[1024];
+    static size_t have, pos;
+    size_t n = 0;
+    bool too_long = false;
+    for (;;) {
+        if (pos == have) {
+            int c = sv_getc(timeout_ns);   /* waits for the first byte */
+            if (c < 0) return -1;
+            pending[0] = (char)c;
+            have = 1 + sv_console_read(pending + 1, sizeof pending - 1);
+            pos = 0;
+        }
+        char c = pending[pos++];
+        if (c == '\r') continue;
+        if (c == '\n') break;
+        if (n + 1 < sizeof line) line[n++] = c;
+        else too_long = true;
+    }
+    line[n] = 0;
+    return too_long ? -2 : (int)n;
+}
+
+static int serve(uint64_t idle_ns) {
+    for (;;) {
+        sv_printf("fut: ready\n");
+        int n = read_line(idle_ns);
+        if (n == -1) {
+            sv_printf("fut: no input for %lu s; stopping\n", (unsigned long)(idle_ns / SV_NS_PER_SEC));
+            break;
+        }
+        if (n == -2) {
+            sv_printf("fut: line longer than %u bytes -> ERR E2BIG\n", LINE_MAX_BYTES - 1);
+            err_count++;
+            continue;
+        }
+        if (n == 0) continue;
+        if (sv_strcmp(line, "quit") == 0) break;
+        op_t op;
+        if (!parse_op(&op, line)) {
+            sv_printf("fut: bad operation \"%.100s\" -> ERR EINVAL\n", line);
+            err_count++;
+            continue;
+        }
+        int rc = run(&op);
+        if (rc == SV_STATUS_OK) ok(&op);
+        else err(&op, rc);
+    }
+    return 0;
+}
+
 int main(void) {
     static char ops[1024];
-    if (!sv_cmdline_get("ops", ops, sizeof ops) || !ops[0]) {
-        sv_printf("fut: usage: ops=OP,OP,... [timeout=S] [pool=P] (see examples/frontend-under-test/main.c)\n");
-        return 2;
-    }
     timeout_ns = sv_cmdline_get_u64("timeout", 30) * SV_NS_PER_SEC;
     pool_pages = (uint32_t)sv_cmdline_get_u64("pool", 0);
+    if (sv_cmdline_has("serve")) {
+        serve(sv_cmdline_get_u64("idle", 600) * SV_NS_PER_SEC);
+        sv_printf("fut: done ok=%u err=%u\n", ok_count, err_count);
+        return 0;
+    }
+    if (!sv_cmdline_get("ops", ops, sizeof ops) || !ops[0]) {
+        sv_printf("fut: usage: ops=OP,OP,... | serve [timeout=S] [pool=P] (see examples/frontend-under-test/main.c)\n");
+        return 2;
+    }
     /* Parse everything first: a malformed script runs nothing. */
     static op_t script[64];
     int count = 0;
