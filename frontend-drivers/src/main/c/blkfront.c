@@ -21,6 +21,7 @@ struct svf_blk {
     svf_blkring_t ring;
     bool connected;
     char error[200];
+    int fail_status;          /* what every call answers once the device failed */
     uint64_t waits, bytes_read, bytes_written;
 };
 
@@ -34,8 +35,9 @@ typedef struct io_ctx {
 
 static const char *const transport_keys[] = {"ring-ref", "event-channel", "protocol", "feature-persistent"};
 
-static void fail(svf_blk_t *d, const char *what) {
+static void fail(svf_blk_t *d, int status, const char *what) {
     if (!d->error[0]) {
+        d->fail_status = status;
         sv_strlcpy(d->error, what, sizeof d->error);
         svf_front_error(&d->front, "%s", what);
     }
@@ -188,7 +190,7 @@ static void on_done(void *arg, const svf_blk_completion_t *c) {
         }
     }
     /* After a violation or timeout the backend may still write these pages: keep them out of use. */
-    if (c->status != SV_STATUS_EPROTO && c->status != SV_STATUS_ETIMEDOUT) {
+    if (c->status != SV_STATUS_EPROTO && c->status != SV_STATUS_ETIMEDOUT && c->status != SV_STATUS_ENOTCONN) {
         for (unsigned i = 0; i < c->nseg; i++) svf_pool_put(&d->pool, c->seg[i].page);
     }
     if (c->status != SV_STATUS_OK && io->first_error == SV_STATUS_OK) io->first_error = c->status;
@@ -214,32 +216,36 @@ static void kick_if(svf_blk_t *d, bool notify) {
 }
 
 /* Waits until `want` responses are available (at most the number in flight), then reaps.
- * Returns 0 or a device failure (EPROTO, ETIMEDOUT). */
+ * Returns 0 or a device failure (EPROTO, ETIMEDOUT, ENOTCONN when the backend closed). */
 static int wait_and_reap(svf_blk_t *d, io_ctx_t *io, uint32_t want) {
     svf_blkring_t *r = &d->ring;
     if (svf_blkring_in_flight(r) > 0 && !svf_blkring_arm(r, want)) {
         uint32_t in_flight = svf_blkring_in_flight(r);
         wait_arg_t w = {d, want > in_flight ? in_flight : (want ? want : 1)};
         d->waits++;
-        if (sv_wait(enough_responses, &w, sv_deadline_in(d->opts.io_timeout_ns)) == SV_STATUS_ETIMEDOUT &&
-            svf_blkring_available(r) == 0) {
-            int state = 0;
-            sv_xenbus_read_state(d->front.xb.otherend, &state);
+        int rc = svf_front_wait_io(&d->front, enough_responses, &w, d->opts.io_timeout_ns);
+        if (rc != SV_STATUS_OK && svf_blkring_available(r) == 0) {
             char msg[200];
-            sv_snprintf(msg, sizeof msg,
-                        "timed out: %u requests unanswered for %lu ms (backend state %d (%s)); device disabled",
-                        in_flight, (unsigned long)(d->opts.io_timeout_ns / SV_NS_PER_MS), state,
-                        sv_xenbus_state_name(state));
-            fail(d, msg);
-            svf_blkring_fail_all(r, SV_STATUS_ETIMEDOUT, on_done, io);
-            return SV_STATUS_ETIMEDOUT;
+            if (rc == SV_STATUS_ETIMEDOUT) {
+                int state = 0;
+                sv_xenbus_read_state(d->front.xb.otherend, &state);
+                sv_snprintf(msg, sizeof msg,
+                            "timed out: %u requests unanswered for %lu ms (backend state %d (%s)); device disabled",
+                            in_flight, (unsigned long)(d->opts.io_timeout_ns / SV_NS_PER_MS), state,
+                            sv_xenbus_state_name(state));
+            } else {
+                sv_snprintf(msg, sizeof msg, "the backend closed with %u requests unanswered; device disabled", in_flight);
+            }
+            fail(d, rc, msg);
+            svf_blkring_fail_all(r, rc, on_done, io);
+            return rc;
         }
     }
     int n = svf_blkring_reap(r, on_done, io);
     if (n == SV_STATUS_EPROTO) {
         char msg[200];
         sv_snprintf(msg, sizeof msg, "backend protocol violation: %s; device disabled", r->error);
-        fail(d, msg);
+        fail(d, SV_STATUS_EPROTO, msg);
         svf_blkring_fail_all(r, SV_STATUS_EPROTO, on_done, io);
         return SV_STATUS_EPROTO;
     }
@@ -257,7 +263,7 @@ static int drain(svf_blk_t *d, io_ctx_t *io) {
 
 static int usable(svf_blk_t *d) {
     if (!d || !d->connected) return SV_STATUS_ENOTCONN;
-    if (d->error[0]) return d->ring.broken ? SV_STATUS_EPROTO : SV_STATUS_EIO;
+    if (d->error[0]) return d->fail_status;
     return SV_STATUS_OK;
 }
 

@@ -14,12 +14,14 @@ struct svf_cons {
     bool connected;
     char channel[64];
     char error[160];
+    int fail_status;
 };
 
 static const char *const transport_keys[] = {"ring-ref", "port", "event-channel"};
 
 static int check(svf_cons_t *c) {
     if (c->ring.broken && !c->error[0]) {
+        c->fail_status = SV_STATUS_EPROTO;
         sv_snprintf(c->error, sizeof c->error, "backend protocol violation: %s; console disabled", c->ring.error);
         svf_front_error(&c->front, "%s", c->error);
     }
@@ -83,7 +85,7 @@ const char *svf_cons_channel(const svf_cons_t *c) { return c->channel; }
 
 static int usable(svf_cons_t *c) {
     if (!c || !c->connected) return SV_STATUS_ENOTCONN;
-    if (c->error[0]) return c->ring.broken ? SV_STATUS_EPROTO : SV_STATUS_EIO;
+    if (c->error[0]) return c->fail_status;
     return SV_STATUS_OK;
 }
 
@@ -111,11 +113,18 @@ int svf_cons_write(svf_cons_t *c, const void *data, size_t len) {
             svf_front_kick(&c->front);
             continue;
         }
-        if (sv_wait(out_has_room, c, sv_deadline_in(c->opts.io_timeout_ns)) == SV_STATUS_ETIMEDOUT) {
+        rc = svf_front_wait_io(&c->front, out_has_room, c, c->opts.io_timeout_ns);
+        if (rc == SV_STATUS_ETIMEDOUT) {
             sv_snprintf(c->error, sizeof c->error, "timed out: the backend consumed no output for %lu ms; console disabled",
                         (unsigned long)(c->opts.io_timeout_ns / SV_NS_PER_MS));
             svf_front_error(&c->front, "%s", c->error);
-            return SV_STATUS_ETIMEDOUT;
+            c->fail_status = rc;
+            return rc;
+        }
+        if (rc == SV_STATUS_ENOTCONN) {
+            sv_strlcpy(c->error, "the backend closed the console", sizeof c->error);
+            c->fail_status = rc;
+            return rc;
         }
     }
     return (int)len;
@@ -124,7 +133,7 @@ int svf_cons_write(svf_cons_t *c, const void *data, size_t len) {
 int svf_cons_flush(svf_cons_t *c, uint64_t timeout_ns) {
     int rc = usable(c);
     if (rc) return rc;
-    rc = sv_wait(out_empty, c, timeout_ns ? sv_deadline_in(timeout_ns) : 0);
+    rc = svf_front_wait_io(&c->front, out_empty, c, timeout_ns);
     if (check(c)) return SV_STATUS_EPROTO;
     return rc;
 }
@@ -138,7 +147,10 @@ int svf_cons_read(svf_cons_t *c, void *buf, size_t cap, uint64_t timeout_ns) {
     int rc = usable(c);
     if (rc) return rc;
     if (cap == 0) return 0;
-    if (timeout_ns && !in_ready(c)) sv_wait(in_ready, c, sv_deadline_in(timeout_ns));
+    if (timeout_ns && !in_ready(c)) {
+        rc = svf_front_wait_io(&c->front, in_ready, c, timeout_ns);
+        if (rc == SV_STATUS_ENOTCONN) return rc;
+    }
     int n = svf_consring_read(&c->ring, buf, cap);
     if (n < 0) return check(c);
     if (n > 0) svf_front_kick(&c->front);

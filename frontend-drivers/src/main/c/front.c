@@ -136,6 +136,26 @@ int svf_front_wait_connected(svf_front_t *f) {
     return SV_STATUS_OK;
 }
 
+int svf_front_wait_io(svf_front_t *f, bool (*pred)(void *arg), void *arg, uint64_t timeout_ns) {
+    uint64_t deadline = timeout_ns ? sv_deadline_in(timeout_ns) : UINT64_MAX;
+    for (;;) {
+        uint64_t now = sv_time_ns();
+        if (now >= deadline) return pred(arg) ? SV_STATUS_OK : SV_STATUS_ETIMEDOUT;
+        uint64_t slice = now + SV_NS_PER_SEC < deadline ? now + SV_NS_PER_SEC : deadline;
+        if (sv_wait(pred, arg, slice) == SV_STATUS_OK) return SV_STATUS_OK;
+        int state = 0;
+        if (sv_xenbus_read_state(f->xb.otherend, &state) == SV_STATUS_OK &&
+            (state == SV_XENBUS_STATE_CLOSING || state == SV_XENBUS_STATE_CLOSED)) {
+            if (pred(arg)) return SV_STATUS_OK;
+            char reason[160] = "";
+            svf_front_read_backend(f, "error", reason, sizeof reason);
+            svf_front_error(f, "backend closed the device: remote state %d (%s)%s%s", state, sv_xenbus_state_name(state),
+                            reason[0] ? ": " : "", reason);
+            return SV_STATUS_ENOTCONN;
+        }
+    }
+}
+
 static void on_event(uint32_t port, void *arg) {
     (void)port;
     svf_front_t *f = arg;

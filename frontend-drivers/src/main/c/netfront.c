@@ -20,15 +20,17 @@ struct svf_net {
     svf_netring_t ring;
     bool connected;
     char error[200];
+    int fail_status;
     uint64_t waits;
 };
 
 static const char *const transport_keys[] = {"tx-ring-ref", "rx-ring-ref", "event-channel", "request-rx-copy",
                                              "feature-rx-notify", "feature-no-csum-offload"};
 
-static void fail(svf_net_t *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(svf_net_t *n, const char *fmt, ...) {
+static void fail(svf_net_t *n, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fail(svf_net_t *n, int status, const char *fmt, ...) {
     if (n->error[0]) return;
+    n->fail_status = status;
     va_list ap;
     va_start(ap, fmt);
     sv_vsnprintf(n->error, sizeof n->error, fmt, ap);
@@ -38,7 +40,7 @@ static void fail(svf_net_t *n, const char *fmt, ...) {
 
 static int check_ring(svf_net_t *n) {
     if (n->ring.broken) {
-        fail(n, "backend protocol violation: %s; device disabled", n->ring.error);
+        fail(n, SV_STATUS_EPROTO, "backend protocol violation: %s; device disabled", n->ring.error);
         return SV_STATUS_EPROTO;
     }
     return SV_STATUS_OK;
@@ -159,7 +161,7 @@ void svf_net_get_stats(const svf_net_t *n, svf_net_stats_t *s) {
 
 static int usable(svf_net_t *n) {
     if (!n || !n->connected) return SV_STATUS_ENOTCONN;
-    if (n->error[0]) return n->ring.broken ? SV_STATUS_EPROTO : SV_STATUS_EIO;
+    if (n->error[0]) return n->fail_status;
     return SV_STATUS_OK;
 }
 
@@ -180,11 +182,15 @@ static int tx_room(svf_net_t *n) {
         svf_net_push(n);
         if (!svf_netring_tx_arm(r, 1)) {
             n->waits++;
-            if (sv_wait(tx_ready, n, sv_deadline_in(n->opts.io_timeout_ns)) == SV_STATUS_ETIMEDOUT &&
-                svf_netring_tx_available(r) == 0) {
-                fail(n, "timed out: no transmit buffer came back within %lu ms (%u in flight); device disabled",
-                     (unsigned long)(n->opts.io_timeout_ns / SV_NS_PER_MS), svf_netring_tx_in_flight(r));
-                return SV_STATUS_ETIMEDOUT;
+            int rc = svf_front_wait_io(&n->front, tx_ready, n, n->opts.io_timeout_ns);
+            if (rc != SV_STATUS_OK && svf_netring_tx_available(r) == 0) {
+                if (rc == SV_STATUS_ETIMEDOUT) {
+                    fail(n, rc, "timed out: no transmit buffer came back within %lu ms (%u in flight); device disabled",
+                         (unsigned long)(n->opts.io_timeout_ns / SV_NS_PER_MS), svf_netring_tx_in_flight(r));
+                } else {
+                    fail(n, rc, "the backend closed with %u transmits in flight; device disabled", svf_netring_tx_in_flight(r));
+                }
+                return rc;
             }
         }
     }
@@ -242,9 +248,20 @@ int svf_net_recv(svf_net_t *n, void *buf, size_t cap, uint64_t timeout_ns) {
         if (svf_netring_tx_reap(r) < 0) return check_ring(n);
         if (timeout_ns == SVF_NET_NO_WAIT) return 0;
         if (svf_netring_rx_arm(r)) continue;
-        if (!deadline && timeout_ns != SVF_NET_FOREVER) deadline = sv_deadline_in(timeout_ns);
+        uint64_t left = 0;   /* 0: no limit */
+        if (timeout_ns != SVF_NET_FOREVER) {
+            uint64_t now = sv_time_ns();
+            if (!deadline) deadline = now + timeout_ns < now ? UINT64_MAX : now + timeout_ns;
+            if (now >= deadline) return 0;
+            left = deadline - now;
+        }
         n->waits++;
-        if (sv_wait(rx_ready, n, deadline) == SV_STATUS_ETIMEDOUT && svf_netring_rx_available(r) == 0) return 0;
+        rc = svf_front_wait_io(&n->front, rx_ready, n, left);
+        if (rc == SV_STATUS_ENOTCONN) {
+            fail(n, rc, "the backend closed the device; device disabled");
+            return rc;
+        }
+        if (rc == SV_STATUS_ETIMEDOUT && svf_netring_rx_available(r) == 0) return 0;
     }
 }
 

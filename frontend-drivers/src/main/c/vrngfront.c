@@ -17,6 +17,7 @@ struct svf_rng {
     svf_vrngring_t ring;
     bool connected;
     char error[200];
+    int fail_status;
 };
 
 static const char *const transport_keys[] = {"ring-ref", "event-channel"};
@@ -112,6 +113,7 @@ static bool enough(void *arg) {
 
 static int fail(svf_rng_t *g, int rc, const char *what) {
     if (!g->error[0]) {
+        g->fail_status = rc;
         sv_strlcpy(g->error, what, sizeof g->error);
         svf_front_error(&g->front, "%s", what);
     }
@@ -122,9 +124,10 @@ static int wait_reap(svf_rng_t *g, io_ctx_t *io, uint32_t want) {
     svf_vrngring_t *r = &g->ring;
     if (svf_vrngring_in_flight(r) && !svf_vrngring_arm(r, want)) {
         wait_arg_t w = {g, want < svf_vrngring_in_flight(r) ? want : svf_vrngring_in_flight(r)};
-        if (sv_wait(enough, &w, sv_deadline_in(g->opts.io_timeout_ns)) == SV_STATUS_ETIMEDOUT &&
-            svf_vrngring_available(r) == 0) {
-            return fail(g, SV_STATUS_ETIMEDOUT, "timed out waiting for random bytes; device disabled");
+        int rc = svf_front_wait_io(&g->front, enough, &w, g->opts.io_timeout_ns);
+        if (rc != SV_STATUS_OK && svf_vrngring_available(r) == 0) {
+            return fail(g, rc, rc == SV_STATUS_ETIMEDOUT ? "timed out waiting for random bytes; device disabled"
+                                                         : "the backend closed the device; device disabled");
         }
     }
     if (svf_vrngring_reap(r, on_done, io) < 0) {
@@ -137,7 +140,7 @@ static int wait_reap(svf_rng_t *g, io_ctx_t *io, uint32_t want) {
 
 int svf_rng_read(svf_rng_t *g, void *buf, size_t len) {
     if (!g || !g->connected) return SV_STATUS_ENOTCONN;
-    if (g->error[0]) return g->ring.broken ? SV_STATUS_EPROTO : SV_STATUS_EIO;
+    if (g->error[0]) return g->fail_status;
     io_ctx_t io = {g, buf, SV_STATUS_OK};
     size_t pos = 0;
     int rc;

@@ -82,6 +82,13 @@ int svf_front_wait_initwait(svf_front_t *f);
  * reported ("<name>: backend refused the connection: remote state 6 (Closed)", SV_STATUS_ENODEV). */
 int svf_front_wait_connected(svf_front_t *f);
 
+/* Waits until pred(arg) is true (tested with interrupts disabled, as sv_wait) for at most
+ * timeout_ns (0: no limit). Every second without success it looks at the backend's state: a
+ * backend that moved to Closing or Closed ends the wait with SV_STATUS_ENOTCONN after printing
+ * "<name>: backend closed the device: remote state 5 (Closing)[: <its error key>]". Returns
+ * SV_STATUS_OK, SV_STATUS_ETIMEDOUT or SV_STATUS_ENOTCONN. */
+int svf_front_wait_io(svf_front_t *f, bool (*pred)(void *arg), void *arg, uint64_t timeout_ns);
+
 /* Writes our state. */
 int svf_front_set_state(svf_front_t *f, int state);
 

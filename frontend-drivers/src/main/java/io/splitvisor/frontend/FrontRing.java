@@ -19,9 +19,17 @@ public final class FrontRing {
     private final int size;
     private final int requestSize;
     private final int responseSize;
+    private final int slotSize;
+    /** Requests staged until {@link #pushRequests()} writes them, in their slots' positions. */
+    private final byte[] requests;
+    /** The slot area as last copied out for responses. */
+    private final byte[] responses;
     private int reqProdPvt;
     private int rspCons;
     private int reqPublished;
+    private int copiedFrom;
+    private int copiedTo;
+    private int visible;
 
     public FrontRing(GuestMemory memory, long gpa, SharedRing layout) {
         this.memory = memory;
@@ -30,6 +38,9 @@ public final class FrontRing {
         this.size = layout.slotCount();
         this.requestSize = layout.slot().field("req").size();
         this.responseSize = layout.slot().field("rsp").size();
+        this.slotSize = layout.slotSize();
+        this.requests = new byte[size * slotSize];
+        this.responses = new byte[size * slotSize];
     }
 
     /** Xen's SHARED_RING_INIT + FRONT_RING_INIT: only the frontend does this, once, before publishing the ring. */
@@ -41,6 +52,9 @@ public final class FrontRing {
         reqProdPvt = 0;
         rspCons = 0;
         reqPublished = 0;
+        copiedFrom = 0;
+        copiedTo = 0;
+        visible = 0;
     }
 
     public long gpa() {
@@ -77,20 +91,29 @@ public final class FrontRing {
         return gpa + layout.slotOffset(index);
     }
 
-    /** Writes the next request (visible to the backend after {@link #pushRequests()}); returns its index. */
+    /** Stages the next request; it is written to the page, and visible to the backend, at {@link #pushRequests()}. Returns its index. */
     public int putRequest(byte[] request) {
         int index = reqProdPvt;
-        memory.write(slotAddress(index), request, 0, requestSize);
+        int at = (index & (size - 1)) * slotSize;
+        System.arraycopy(request, 0, requests, at, requestSize);
+        java.util.Arrays.fill(requests, at + requestSize, at + slotSize, (byte) 0);
         reqProdPvt = index + 1;
         return index;
     }
 
-    /** Publishes the requests written; returns true if the backend asked to be notified. */
+    /** Writes the staged requests into their slots (one or two writes) and publishes them; returns true if the backend asked to be notified. */
     public boolean pushRequests() {
         int old = reqPublished;
         int now = reqProdPvt;
         if (old == now) {
             return false;
+        }
+        int n = now - old;
+        int first = old & (size - 1);
+        int straight = Math.min(n, size - first);
+        memory.write(gpa + SharedRing.HEADER_SIZE + (long) first * slotSize, requests, first * slotSize, straight * slotSize);
+        if (n > straight) {
+            memory.write(gpa + SharedRing.HEADER_SIZE, requests, 0, (n - straight) * slotSize);
         }
         GuestAtomics.writeU32Release(memory, gpa + SharedRing.REQ_PROD, now & 0xFFFFFFFFL);
         reqPublished = now;
@@ -107,13 +130,28 @@ public final class FrontRing {
             throw new FrontendException("rsp_prod " + Integer.toUnsignedString(prod) + " runs past the requests produced ("
                     + Integer.toUnsignedString(reqPublished) + ")");
         }
+        visible = rspCons + n;
         return n;
     }
 
-    /** Copies the next response into {@code dst} and consumes it; returns its index. */
+    /** Copies the next response into {@code dst} and consumes it; returns its index. Responses are copied out of the page in batches. */
     public int takeResponse(byte[] dst) {
         int index = rspCons;
-        memory.read(slotAddress(index), dst, 0, responseSize);
+        if (Integer.compareUnsigned(index - copiedFrom, copiedTo - copiedFrom) >= 0) {
+            int n = visible - index;
+            if (n <= 0 || n > size) {
+                n = 1;
+            }
+            int first = index & (size - 1);
+            int straight = Math.min(n, size - first);
+            memory.read(gpa + SharedRing.HEADER_SIZE + (long) first * slotSize, responses, first * slotSize, straight * slotSize);
+            if (n > straight) {
+                memory.read(gpa + SharedRing.HEADER_SIZE, responses, 0, (n - straight) * slotSize);
+            }
+            copiedFrom = index;
+            copiedTo = index + n;
+        }
+        System.arraycopy(responses, (index & (size - 1)) * slotSize, dst, 0, responseSize);
         rspCons = index + 1;
         return index;
     }
