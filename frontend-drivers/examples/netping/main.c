@@ -8,8 +8,9 @@
  *   role=pong     answers echo requests until ping says goodbye
  *   count=N       round trips (default 100)
  *   size=BYTES    frame size, 60..1514 (default 64)
- *   burst=N       after the round trips, N requests sent back to back (default 0: none), for the
- *                 frame rate with batching
+ *   burst=N       after the round trips, N more requests with up to window=W (default 32) in
+ *                 flight, queued and published together: round trips per second with batching
+ *                 (default 0: none)
  *   timeout=S     seconds to wait for the peer (default 60); a request unanswered for a second
  *                 is sent again (three times at most before it counts as lost)
  *   nic=N         which interface (default 0)
@@ -80,7 +81,7 @@ static int parse(const uint8_t *f, int len, uint32_t *seq, uint64_t *stamp) {
     return f[HDR + 4];
 }
 
-static int run_ping(uint64_t count, size_t size, uint64_t burst, uint64_t timeout_ns) {
+static int run_ping(uint64_t count, size_t size, uint64_t burst, uint64_t window, uint64_t timeout_ns) {
     uint8_t peer[6];
     bool have_peer = false;
     uint64_t min = UINT64_MAX, max = 0, total = 0, ok = 0, lost = 0, resent = 0;
@@ -134,38 +135,47 @@ static int run_ping(uint64_t count, size_t size, uint64_t burst, uint64_t timeou
               (unsigned long)(max / 1000), (unsigned long)resent, (unsigned long)lost);
 
     if (burst) {
-        /* Back to back: queue as many as the tx buffers allow, publish them together, count replies. */
-        uint64_t t0 = sv_time_ns(), got = 0;
+        /* Throughput: up to `window` requests in flight, queued together and published with one
+         * index update; a reply frees a place in the window. Replies lost (the switch drops what
+         * a full receiver cannot take) are given up after a second without progress. */
+        uint64_t t0 = sv_time_ns(), sent = 0, got = 0, last_progress = t0;
         uint32_t base = (uint32_t)count + 1000;
-        for (uint64_t i = 0; i < burst; i++) {
-            build(frame, peer, KIND_REQUEST, base + (uint32_t)i, t0, size);
-            int rc = svf_net_queue(nic, frame, size);
-            if (rc) return failed("queueing a burst request", rc);
-            if ((i + 1) % 16 == 0) svf_net_push(nic);
-            /* Collect replies that are already there, without waiting. */
-            for (;;) {
-                int n = svf_net_recv(nic, rx, sizeof rx, SVF_NET_NO_WAIT);
-                if (n <= 0) break;
+        while (got < burst) {
+            while (sent < burst && sent - got < window) {
+                build(frame, peer, KIND_REQUEST, base + (uint32_t)sent, t0, size);
+                int rc = svf_net_queue(nic, frame, size);
+                if (rc) return failed("queueing a burst request", rc);
+                sent++;
+            }
+            svf_net_push(nic);
+            int n = svf_net_recv(nic, rx, sizeof rx, 100 * SV_NS_PER_MS);
+            if (n < 0) return failed("receiving", n);
+            uint64_t now = sv_time_ns();
+            while (n > 0) {
                 uint32_t rseq;
                 uint64_t stamp;
-                if (parse(rx, n, &rseq, &stamp) == KIND_REPLY && rseq >= base) got++;
+                if (parse(rx, n, &rseq, &stamp) == KIND_REPLY && rseq >= base && stamp == t0) {
+                    got++;
+                    last_progress = now;
+                }
+                n = svf_net_recv(nic, rx, sizeof rx, SVF_NET_NO_WAIT);
+                if (n < 0) return failed("receiving", n);
+            }
+            if (now - last_progress > SV_NS_PER_SEC) {
+                if (sent < burst) {
+                    last_progress = now;
+                    sent = got;   /* the rest of the window was lost: refill it */
+                    continue;
+                }
+                break;
             }
         }
-        svf_net_push(nic);
-        uint64_t deadline = sv_deadline_in(2 * SV_NS_PER_SEC);
-        while (got < burst) {
-            uint64_t now = sv_time_ns();
-            if (now >= deadline) break;
-            int n = svf_net_recv(nic, rx, sizeof rx, deadline - now);
-            if (n <= 0) break;
-            uint32_t rseq;
-            uint64_t stamp;
-            if (parse(rx, n, &rseq, &stamp) == KIND_REPLY && rseq >= base) got++;
-        }
         uint64_t ns = sv_time_ns() - t0;
-        sv_printf("netping: ping: burst of %lu requests: %lu replies in %lu ms (%lu frames/s each way)\n",
-                  (unsigned long)burst, (unsigned long)got, (unsigned long)(ns / SV_NS_PER_MS),
-                  (unsigned long)(got * SV_NS_PER_SEC / (ns ? ns : 1)));
+        uint64_t rate = got * SV_NS_PER_SEC / (ns ? ns : 1);
+        uint64_t kbit = rate * size * 8 / 1000;
+        sv_printf("netping: ping: burst of %lu requests (window %lu): %lu replies in %lu ms, %lu round trips/s (%lu.%03lu Mbit/s each way)\n",
+                  (unsigned long)burst, (unsigned long)window, (unsigned long)got, (unsigned long)(ns / SV_NS_PER_MS),
+                  (unsigned long)rate, (unsigned long)(kbit / 1000), (unsigned long)(kbit % 1000));
     }
     for (int i = 0; i < 3; i++) {
         build(frame, peer, KIND_BYE, 0, 0, 60);
@@ -223,7 +233,7 @@ int main(void) {
     sv_cmdline_get("role", role, sizeof role);
     bool ping = sv_strcmp(role, "ping") == 0;
     if (!ping && sv_strcmp(role, "pong") != 0) {
-        sv_printf("netping: usage: role=ping|pong [count=N] [size=BYTES] [burst=N] [timeout=S] [nic=N]\n");
+        sv_printf("netping: usage: role=ping|pong [count=N] [size=BYTES] [burst=N] [window=W] [timeout=S] [nic=N]\n");
         return 2;
     }
     uint64_t count = sv_cmdline_get_u64("count", 100);
@@ -239,7 +249,9 @@ int main(void) {
     svf_net_options_t opts = {.connect_timeout_ns = timeout_ns};
     if ((rc = svf_net_open(&nic, id, &opts))) return failed("opening the network interface", rc);
     sv_memcpy(self_mac, svf_net_mac(nic), 6);
-    int result = ping ? run_ping(count, size, burst, timeout_ns) : run_pong(timeout_ns);
+    uint64_t window = sv_cmdline_get_u64("window", 32);
+    if (window == 0) window = 1;
+    int result = ping ? run_ping(count, size, burst, window, timeout_ns) : run_pong(timeout_ns);
     svf_net_stats_t st;
     svf_net_get_stats(nic, &st);
     sv_printf("netping: %s: tx %lu frames in %lu publications, rx %lu frames (%lu dropped); %lu notifications sent, %lu received\n",
