@@ -15,9 +15,10 @@ import java.lang.invoke.VarHandle;
  *       are read after the index) and caps the count by the ring size
  *       ({@code RING_HAS_UNCONSUMED_REQUESTS}); a {@code req_prod} more than the ring size ahead of
  *       the responses ({@code RING_REQUEST_PROD_OVERFLOW}) throws {@link RingProtocolException}.</li>
- *   <li>{@link #copyRequest} copies a whole request out of the slot ({@code RING_COPY_REQUEST}):
+ *   <li>{@link #copyRequest} hands out a copy of a whole request ({@code RING_COPY_REQUEST}):
  *       callers validate and act on the copy only, so a frontend rewriting the slot meanwhile
- *       changes nothing.</li>
+ *       changes nothing. The requests the last {@link #unconsumedRequests()} allowed are copied
+ *       out of the page together, in one read.</li>
  *   <li>{@link #pushResponses()} publishes {@code rsp_prod} with a release store, a full fence,
  *       then says whether {@code rsp_event} lies in (old, new]
  *       ({@code RING_PUSH_RESPONSES_AND_CHECK_NOTIFY}). "old" is this side's own record of what it
@@ -34,9 +35,19 @@ public final class BackRing {
     private final int size;
     private final int requestSize;
     private final int responseSize;
+    private final int slotSize;
+    /** The slot area as last copied out: requests are read from here, never twice from the page. */
+    private final byte[] requests;
+    /** Responses staged until {@link #pushResponses()} writes them, in their slots' positions. */
+    private final byte[] responses;
     private int reqCons;
     private int rspProdPvt;
     private int rspPublished;
+    /** Requests [copiedFrom, copiedTo) are in {@link #requests}. */
+    private int copiedFrom;
+    private int copiedTo;
+    /** req_cons + what the last {@link #unconsumedRequests()} allowed: published requests that may be copied. */
+    private int visible;
 
     /** Attaches to a ring the frontend initialised (Xen's {@code BACK_RING_INIT}); never writes the page. */
     public BackRing(GrantedPage page, SharedRing layout) {
@@ -50,9 +61,15 @@ public final class BackRing {
         this.size = layout.slotCount();
         this.requestSize = layout.slot().field("req").size();
         this.responseSize = layout.slot().field("rsp").size();
+        this.slotSize = layout.slotSize();
+        this.requests = new byte[size * slotSize];
+        this.responses = new byte[size * slotSize];
         this.reqCons = start;
         this.rspProdPvt = start;
         this.rspPublished = start;
+        this.copiedFrom = start;
+        this.copiedTo = start;
+        this.visible = start;
     }
 
     public SharedRing layout() {
@@ -98,7 +115,9 @@ public final class BackRing {
         }
         int produced = prod - reqCons;
         int room = size - (reqCons - rspProdPvt);
-        return Integer.compareUnsigned(produced, room) < 0 ? produced : room;
+        int n = Integer.compareUnsigned(produced, room) < 0 ? produced : room;
+        visible = reqCons + n;
+        return n;
     }
 
     /**
@@ -107,23 +126,41 @@ public final class BackRing {
      */
     public int copyRequest(byte[] dst) {
         int index = reqCons;
-        page.read(layout.slotOffset(index), dst, 0, requestSize);
+        if (Integer.compareUnsigned(index - copiedFrom, copiedTo - copiedFrom) >= 0) {
+            copyOut(index);
+        }
+        System.arraycopy(requests, (index & (size - 1)) * slotSize, dst, 0, requestSize);
         reqCons = index + 1;
         return index;
     }
 
-    /** Consumes the next request without reading it (for requests answered by their index alone). */
-    public int skipRequest() {
-        return reqCons++;
+    /**
+     * Copies every request the last {@link #unconsumedRequests()} allowed, from {@code from} on, out
+     * of the page in one or two reads (the slot area may wrap): batching the copy is what makes the
+     * ring cheap per request, and the backend still reads each request only from its copy.
+     */
+    private void copyOut(int from) {
+        int n = visible - from;
+        if (n <= 0 || n > size) {
+            n = 1;   // a caller that did not ask unconsumedRequests() first: one slot
+        }
+        int first = from & (size - 1);
+        int straight = Math.min(n, size - first);
+        page.read(SharedRing.HEADER_SIZE + first * slotSize, requests, first * slotSize, straight * slotSize);
+        if (n > straight) {
+            page.read(SharedRing.HEADER_SIZE, requests, 0, (n - straight) * slotSize);
+        }
+        copiedFrom = from;
+        copiedTo = from + n;
     }
 
     /**
-     * Writes the next response ({@link #responseSize()} bytes of {@code src}) into its slot; it is
-     * visible to the frontend after {@link #pushResponses()}. With one response per request in
-     * order, that slot is the one its request came from.
+     * Stages the next response ({@link #responseSize()} bytes of {@code src}) for its slot; it is
+     * written to the page, and visible to the frontend, at {@link #pushResponses()}. With one
+     * response per request in order, that slot is the one its request came from.
      */
     public void writeResponse(byte[] src) {
-        page.write(layout.slotOffset(rspProdPvt), src, 0, responseSize);
+        System.arraycopy(src, 0, responses, (rspProdPvt & (size - 1)) * slotSize, responseSize);
         rspProdPvt++;
     }
 
@@ -133,14 +170,24 @@ public final class BackRing {
     }
 
     /**
-     * Publishes the written responses; returns true if the frontend asked to be notified (its
-     * {@code rsp_event} lies in (old, new]). Returns false when there was nothing to publish.
+     * Writes the staged responses into their slots and publishes them; returns true if the
+     * frontend asked to be notified (its {@code rsp_event} lies in (old, new]). Returns false when
+     * there was nothing to publish.
      */
     public boolean pushResponses() {
         int old = rspPublished;
         int now = rspProdPvt;
         if (old == now) {
             return false;
+        }
+        // The staged slots go out in one or two writes (whole slots: a consumed request's slot is
+        // the backend's until its response is published), then the index that publishes them.
+        int n = now - old;
+        int first = old & (size - 1);
+        int straight = Math.min(n, size - first);
+        page.write(SharedRing.HEADER_SIZE + first * slotSize, responses, first * slotSize, straight * slotSize);
+        if (n > straight) {
+            page.write(SharedRing.HEADER_SIZE, responses, 0, (n - straight) * slotSize);
         }
         page.writeU32Release(SharedRing.RSP_PROD, now & 0xFFFFFFFFL);
         rspPublished = now;
