@@ -2,8 +2,8 @@ package io.splitvisor.engine;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -15,6 +15,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * a stable address (so KVM can later use each chunk unchanged as a memory slot). Addresses outside every region
  * are MMIO. Each RAM page can be re-pointed at a page of another {@code GuestMemory} (grant mapping) and restored.
  * <p>
+ * The RAM is a private anonymous mapping ({@link AnonymousMemory}): allocating it touches nothing, the kernel zeroes
+ * each page when it is first used, and it is returned to the system as soon as the last reference is released.
+ * <p>
+ * <b>References.</b> A new memory holds one reference, its owner's. {@link #retain()} / {@link #tryRetain()} take
+ * more, {@link #release()} drops one; when the count reaches zero the memory is unmapped: every page address is
+ * invalidated first ({@link #hostPageAddress} then answers -1), and from then on every host accessor and
+ * {@link #retain()} throw {@link GuestMemoryException}. {@link #mapForeignPage} holds a reference to the source for
+ * as long as the page is mapped. The host accessors of this class take a reference for the duration of each call
+ * (and one on the source of a foreign page they touch), so a release racing with them never lets them reach freed
+ * memory. Raw addresses ({@link #hostPageAddress}, {@link #chunks()}) are valid only while the caller holds a
+ * reference of its own: engines are closed before their memory is released. A memory that becomes unreachable
+ * without being released is unmapped by a {@link Cleaner}, as a safety net.
+ * <p>
  * Host-side accessors are bounds-checked and throw {@link GuestMemoryException}. Pages that hold decoded guest code
  * are marked by the engines; host writes to such a page notify the {@link GuestMemoryListener}s so the engine drops
  * stale decoded code (call {@link #notifyWritten} after writing through {@link #chunks()} directly).
@@ -25,48 +38,101 @@ public final class GuestMemory {
     public static final long PAGE_MASK = ~(long) (PAGE_SIZE - 1);
     private static final long CHUNK_SIZE = 1L << 30;
     private static final VarHandle CODE_BITS = MethodHandles.arrayElementVarHandle(byte[].class);
+    private static final VarHandle FOREIGN = MethodHandles.arrayElementVarHandle(Foreign[].class);
+    private static final VarHandle REFS;
+    private static final Cleaner CLEANER = Cleaner.create(r -> {
+        Thread t = new Thread(r, "guest-memory-cleaner");
+        t.setDaemon(true);
+        return t;
+    });
     private static final sun.misc.Unsafe U = NativeAccess.UNSAFE;
+
+    static {
+        try {
+            REFS = MethodHandles.lookup().findVarHandle(GuestMemory.class, "refs", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** A contiguous native allocation backing part of a region (what KVM would register as one slot). */
     public record Chunk(long guestBase, long size, long hostAddress, ByteBuffer buffer) {
     }
 
+    /** A page showing a page of another memory: the source (kept alive by the mapping) and its native page. */
+    private record Foreign(GuestMemory source, long host) {
+    }
+
+    /** The native allocations; unmapped once, by {@link #release()} or by the cleaner. Never refers to the memory. */
+    private static final class Backing implements Runnable {
+        final AnonymousMemory.Block[] blocks;
+
+        Backing(int regions) {
+            blocks = new AnonymousMemory.Block[regions];
+        }
+
+        @Override
+        public void run() {
+            for (AnonymousMemory.Block b : blocks) {
+                if (b != null) {
+                    AnonymousMemory.free(b);
+                }
+            }
+        }
+    }
+
     private final MemoryRegion[] regions;
+    /** What engines see per page: its own native page, a foreign one, or -1 once released. */
     private final long[][] pageHost;
     private final long[][] ownPageHost;
+    private final Foreign[][] foreign;
     private final byte[][] codePages;
-    private final List<Chunk> chunks = new ArrayList<>();
-    private final List<GuestMemory> mappedSources = new CopyOnWriteArrayList<>();
+    private volatile List<Chunk> chunks;
     private final List<GuestMemoryListener> listeners = new CopyOnWriteArrayList<>();
+    private final Cleaner.Cleanable cleanable;
+    @SuppressWarnings("unused") // through REFS
+    private volatile int refs = 1;
 
     private GuestMemory(MemoryRegion[] sorted) {
         this.regions = sorted;
         this.pageHost = new long[sorted.length][];
         this.ownPageHost = new long[sorted.length][];
+        this.foreign = new Foreign[sorted.length][];
         this.codePages = new byte[sorted.length][];
-        for (int r = 0; r < sorted.length; r++) {
-            MemoryRegion region = sorted[r];
-            int pages = Math.toIntExact(region.size() >>> PAGE_SHIFT);
-            long[] hosts = new long[pages];
-            for (long off = 0; off < region.size(); off += CHUNK_SIZE) {
-                long size = Math.min(CHUNK_SIZE, region.size() - off);
-                ByteBuffer raw = ByteBuffer.allocateDirect(Math.toIntExact(size + PAGE_SIZE));
-                long addr = NativeAccess.address(raw);
-                int skip = (int) ((PAGE_SIZE - (addr & (PAGE_SIZE - 1))) & (PAGE_SIZE - 1));
-                ByteBuffer aligned = raw.position(skip).limit(skip + (int) size).slice().order(ByteOrder.LITTLE_ENDIAN);
-                long host = addr + skip;
-                chunks.add(new Chunk(region.base() + off, size, host, aligned));
-                for (long p = 0; p < size; p += PAGE_SIZE) {
-                    hosts[(int) ((off + p) >>> PAGE_SHIFT)] = host + p;
+        Backing backing = new Backing(sorted.length);
+        List<Chunk> list = new ArrayList<>();
+        try {
+            for (int r = 0; r < sorted.length; r++) {
+                MemoryRegion region = sorted[r];
+                int pages = Math.toIntExact(region.size() >>> PAGE_SHIFT);
+                AnonymousMemory.Block block = AnonymousMemory.allocate(region.size());
+                backing.blocks[r] = block;
+                long host = block.address();
+                for (long off = 0; off < region.size(); off += CHUNK_SIZE) {
+                    long size = Math.min(CHUNK_SIZE, region.size() - off);
+                    list.add(new Chunk(region.base() + off, size, host + off, block.view(off, (int) size)));
                 }
+                long[] hosts = new long[pages];
+                for (int p = 0; p < pages; p++) {
+                    hosts[p] = host + ((long) p << PAGE_SHIFT);
+                }
+                pageHost[r] = hosts;
+                ownPageHost[r] = hosts.clone();
+                foreign[r] = new Foreign[pages];
+                codePages[r] = new byte[pages];
             }
-            pageHost[r] = hosts;
-            ownPageHost[r] = hosts.clone();
-            codePages[r] = new byte[pages];
+        } catch (RuntimeException | Error e) {
+            backing.run();
+            throw e;
         }
+        this.chunks = List.copyOf(list);
+        this.cleanable = CLEANER.register(this, backing);
     }
 
-    /** Allocates zeroed RAM for the regions; refuses overlapping regions with a message naming both. */
+    /**
+     * Maps zero-filled RAM for the regions (the kernel zeroes each page on first use; nothing is touched now) and
+     * holds the owner's reference; refuses overlapping regions with a message naming both.
+     */
     public static GuestMemory allocate(List<MemoryRegion> regions) {
         if (regions.isEmpty()) {
             throw new IllegalArgumentException("no memory regions given");
@@ -90,9 +156,12 @@ public final class GuestMemory {
         return List.of(regions);
     }
 
-    /** The native allocations, in guest-physical order (for KVM memory slots). */
+    /**
+     * The native allocations, in guest-physical order (for KVM memory slots). Their addresses and buffers are valid
+     * only while the caller holds a reference ({@link #retain()}): they point at unmapped memory after the release.
+     */
     public List<Chunk> chunks() {
-        return List.copyOf(chunks);
+        return chunks;
     }
 
     public void addListener(GuestMemoryListener l) {
@@ -116,13 +185,133 @@ public final class GuestMemory {
         return regionOf(gpa) >= 0;
     }
 
-    /** Native address of the 4 KiB page holding {@code gpa}, or -1 if {@code gpa} is not RAM (MMIO). */
+    /**
+     * Native address of the 4 KiB page holding {@code gpa}, or -1 if {@code gpa} is not RAM (MMIO) or the memory was
+     * released. The address stays valid only while the caller holds a reference (engines: until they are closed).
+     */
     public long hostPageAddress(long gpa) {
         int r = regionOf(gpa);
         if (r < 0) {
             return -1;
         }
         return pageHost[r][(int) ((gpa - regions[r].base()) >>> PAGE_SHIFT)];
+    }
+
+    // ---- references -----------------------------------------------------------------------------------------
+
+    /** Takes a reference; throws {@link GuestMemoryException} if the memory was already released. */
+    public void retain() {
+        if (!tryRetain()) {
+            throw released();
+        }
+    }
+
+    /** Takes a reference unless the memory was already released; returns whether it did. */
+    public boolean tryRetain() {
+        while (true) {
+            int r = (int) REFS.getVolatile(this);
+            if (r <= 0) {
+                return false;
+            }
+            if (REFS.compareAndSet(this, r, r + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Drops a reference. The last one unmaps the memory: page addresses are invalidated first, then the references
+     * that foreign mappings hold on their sources are dropped, then the native memory is returned.
+     *
+     * @throws IllegalStateException if every reference was already released
+     */
+    public void release() {
+        int r = (int) REFS.getAndAdd(this, -1); // wait-free: host accessors may be taking references meanwhile
+        if (r == 1) {
+            free();
+        } else if (r <= 0) {
+            REFS.getAndAdd(this, 1);
+            throw new IllegalStateException("guest memory released more often than retained");
+        }
+    }
+
+    /** True once the last reference was released (the native memory is gone). */
+    public boolean isReleased() {
+        return (int) REFS.getVolatile(this) <= 0;
+    }
+
+    /** References held now (for tests and diagnostics). */
+    public int references() {
+        return Math.max(0, (int) REFS.getVolatile(this));
+    }
+
+    /** True when RAM is private anonymous memory from mmap, false for the direct-buffer fallback. */
+    public static boolean usesAnonymousMappings() {
+        return AnonymousMemory.mapped();
+    }
+
+    private void free() {
+        List<GuestMemory> sources = new ArrayList<>();
+        synchronized (this) {
+            for (int r = 0; r < regions.length; r++) {
+                Arrays.fill(pageHost[r], -1L);
+                Foreign[] f = foreign[r];
+                for (int p = 0; p < f.length; p++) {
+                    Foreign m = (Foreign) FOREIGN.getAndSet(f, p, (Foreign) null);
+                    if (m != null) {
+                        sources.add(m.source());
+                    }
+                }
+            }
+        }
+        chunks = List.of();
+        for (GuestMemory s : sources) {
+            s.release();
+        }
+        cleanable.clean();
+    }
+
+    private GuestMemoryException released() {
+        return new GuestMemoryException("guest memory was released");
+    }
+
+    /** A reference for the duration of one host access. */
+    private void enter() {
+        if (!tryRetain()) {
+            throw released();
+        }
+    }
+
+    /**
+     * The foreign mapping of page {@code page} of region {@code r}, with its source retained for the access (the
+     * caller releases it), or null for an own page (which the caller's own reference keeps alive).
+     */
+    private Foreign enterPage(int r, int page) {
+        while (true) {
+            Foreign f = (Foreign) FOREIGN.getVolatile(foreign[r], page);
+            if (f == null || f.source().tryRetain()) {
+                return f;
+            }
+            // a mapping holds a reference, so its source is released only after the mapping was replaced
+            if (FOREIGN.getVolatile(foreign[r], page) == f) {
+                throw new GuestMemoryException("the memory mapped at a page was released");
+            }
+        }
+    }
+
+    /** Native address of {@code gpa} for an access that {@link #enterPage} prepared. */
+    private long hostOf(Foreign f, int r, int page, long gpa) {
+        return (f == null ? ownPageHost[r][page] : f.host()) + (gpa & (PAGE_SIZE - 1));
+    }
+
+    private static void exitPage(Foreign f) {
+        if (f != null) {
+            f.source().release();
+        }
+    }
+
+    private int pageIndex(int r, long gpa) {
+        return (int) ((gpa - regions[r].base()) >>> PAGE_SHIFT);
     }
 
     // ---- decoded-code tracking ----------------------------------------------------------------------------
@@ -167,26 +356,66 @@ public final class GuestMemory {
 
     // ---- grant-style page re-pointing ------------------------------------------------------------------------
 
-    /** Makes guest-physical RAM page {@code gpa} show page {@code sourceGpa} of {@code source}. */
+    /**
+     * Makes guest-physical RAM page {@code gpa} show page {@code sourceGpa} of {@code source}'s own RAM (not a page
+     * the source itself shows from elsewhere). The mapping holds a reference to {@code source} until it is unmapped
+     * or replaced, or this memory is released. Throws {@link GuestMemoryException} if either memory was released.
+     */
     public void mapForeignPage(long gpa, GuestMemory source, long sourceGpa) {
         int r = requireRamPage(gpa);
-        long host = source.hostPageAddress(sourceGpa);
-        if (host < 0) {
-            throw new GuestMemoryException(String.format("source page 0x%x is not RAM", sourceGpa));
+        int page = pageIndex(r, gpa);
+        source.retain();
+        Foreign previous;
+        try {
+            long host = source.ownHostPageAddress(sourceGpa);
+            if (host < 0) {
+                throw new GuestMemoryException(String.format("source page 0x%x is not RAM", sourceGpa));
+            }
+            synchronized (this) {
+                if (isReleased()) {
+                    throw released();
+                }
+                previous = (Foreign) FOREIGN.getAndSet(foreign[r], page, new Foreign(source, host));
+                pageHost[r][page] = host;
+            }
+        } catch (RuntimeException e) {
+            source.release();
+            throw e;
         }
-        if (!mappedSources.contains(source)) {
-            mappedSources.add(source); // keeps the source's native memory alive while engines may hold its address
+        if (previous != null) {
+            previous.source().release();
         }
-        pageHost[r][(int) ((gpa - regions[r].base()) >>> PAGE_SHIFT)] = host;
         changed(gpa & PAGE_MASK);
     }
 
-    /** Restores guest-physical page {@code gpa} to its own memory. */
+    /**
+     * Restores guest-physical page {@code gpa} to its own memory and drops the mapping's reference to its source.
+     * An engine running on this memory may still use its translation of the page until its next block boundary, so
+     * this is called from that vCPU's own thread between runs (the grant hypercalls) or once it is stopped.
+     */
     public void unmapForeignPage(long gpa) {
         int r = requireRamPage(gpa);
-        int page = (int) ((gpa - regions[r].base()) >>> PAGE_SHIFT);
-        pageHost[r][page] = ownPageHost[r][page];
+        int page = pageIndex(r, gpa);
+        Foreign previous;
+        synchronized (this) {
+            previous = (Foreign) FOREIGN.getAndSet(foreign[r], page, (Foreign) null);
+            if (!isReleased()) {
+                pageHost[r][page] = ownPageHost[r][page];
+            }
+        }
+        if (previous != null) {
+            previous.source().release();
+        }
         changed(gpa & PAGE_MASK);
+    }
+
+    /** Native address of this memory's own page holding {@code gpa}, or -1 (not RAM, or released). */
+    private long ownHostPageAddress(long gpa) {
+        int r = regionOf(gpa);
+        if (r < 0 || isReleased()) {
+            return -1;
+        }
+        return ownPageHost[r][pageIndex(r, gpa)];
     }
 
     private void changed(long page) {
@@ -205,113 +434,151 @@ public final class GuestMemory {
 
     // ---- host-side accessors ----------------------------------------------------------------------------------
 
-    private long hostAddress(long gpa, int size) {
-        long page = hostPageAddress(gpa);
-        if (page < 0 || ((gpa & (PAGE_SIZE - 1)) + size) > PAGE_SIZE) {
-            return -1;
-        }
-        return page + (gpa & (PAGE_SIZE - 1));
-    }
-
     private GuestMemoryException outside(long gpa, long len) {
         return new GuestMemoryException(String.format("guest-physical range 0x%x+%d is not RAM", gpa, len));
     }
 
     public int readU8(long gpa) {
-        return (int) readUnaligned(gpa, 1);
+        return (int) readSmall(gpa, 1);
     }
 
     public int readU16(long gpa) {
-        return (int) readUnaligned(gpa, 2);
+        return (int) readSmall(gpa, 2);
     }
 
     public long readU32(long gpa) {
-        return readUnaligned(gpa, 4);
+        return readSmall(gpa, 4);
     }
 
     public long readU64(long gpa) {
-        return readUnaligned(gpa, 8);
+        return readSmall(gpa, 8);
     }
 
     public void writeU8(long gpa, int v) {
-        writeUnaligned(gpa, 1, v);
+        writeSmall(gpa, 1, v);
     }
 
     public void writeU16(long gpa, int v) {
-        writeUnaligned(gpa, 2, v);
+        writeSmall(gpa, 2, v);
     }
 
     public void writeU32(long gpa, long v) {
-        writeUnaligned(gpa, 4, v);
+        writeSmall(gpa, 4, v);
     }
 
     public void writeU64(long gpa, long v) {
-        writeUnaligned(gpa, 8, v);
+        writeSmall(gpa, 8, v);
     }
 
-    private long readUnaligned(long gpa, int size) {
-        long a = hostAddress(gpa, size);
-        if (a >= 0) {
-            return switch (size) {
-                case 1 -> U.getByte(a) & 0xFFL;
-                case 2 -> U.getShort(a) & 0xFFFFL;
-                case 4 -> U.getInt(a) & 0xFFFFFFFFL;
-                default -> U.getLong(a);
-            };
-        }
-        byte[] b = new byte[size];
-        read(gpa, b, 0, size);
-        long v = 0;
-        for (int i = size - 1; i >= 0; i--) {
-            v = v << 8 | (b[i] & 0xFF);
-        }
-        return v;
-    }
-
-    private void writeUnaligned(long gpa, int size, long v) {
-        long a = hostAddress(gpa, size);
-        if (a >= 0) {
-            switch (size) {
-                case 1 -> U.putByte(a, (byte) v);
-                case 2 -> U.putShort(a, (short) v);
-                case 4 -> U.putInt(a, (int) v);
-                default -> U.putLong(a, v);
+    private long readSmall(long gpa, int size) {
+        int r = regionOf(gpa);
+        if (r < 0 || (gpa & (PAGE_SIZE - 1)) + size > PAGE_SIZE) {
+            byte[] b = new byte[size];
+            read(gpa, b, 0, size);
+            long v = 0;
+            for (int i = size - 1; i >= 0; i--) {
+                v = v << 8 | (b[i] & 0xFF);
             }
-            notifyWritten(gpa, size);
+            return v;
+        }
+        enter();
+        try {
+            int page = pageIndex(r, gpa);
+            Foreign f = enterPage(r, page);
+            try {
+                long a = hostOf(f, r, page, gpa);
+                return switch (size) {
+                    case 1 -> U.getByte(a) & 0xFFL;
+                    case 2 -> U.getShort(a) & 0xFFFFL;
+                    case 4 -> U.getInt(a) & 0xFFFFFFFFL;
+                    default -> U.getLong(a);
+                };
+            } finally {
+                exitPage(f);
+            }
+        } finally {
+            release();
+        }
+    }
+
+    private void writeSmall(long gpa, int size, long v) {
+        int r = regionOf(gpa);
+        if (r < 0 || (gpa & (PAGE_SIZE - 1)) + size > PAGE_SIZE) {
+            byte[] b = new byte[size];
+            for (int i = 0; i < size; i++) {
+                b[i] = (byte) (v >>> (8 * i));
+            }
+            write(gpa, b, 0, size);
             return;
         }
-        byte[] b = new byte[size];
-        for (int i = 0; i < size; i++) {
-            b[i] = (byte) (v >>> (8 * i));
+        enter();
+        try {
+            int page = pageIndex(r, gpa);
+            Foreign f = enterPage(r, page);
+            try {
+                long a = hostOf(f, r, page, gpa);
+                switch (size) {
+                    case 1 -> U.putByte(a, (byte) v);
+                    case 2 -> U.putShort(a, (short) v);
+                    case 4 -> U.putInt(a, (int) v);
+                    default -> U.putLong(a, v);
+                }
+            } finally {
+                exitPage(f);
+            }
+        } finally {
+            release();
         }
-        write(gpa, b, 0, size);
+        notifyWritten(gpa, size);
     }
 
     /** Copies {@code len} bytes of guest memory at {@code gpa} into {@code dst}. */
     public void read(long gpa, byte[] dst, int off, int len) {
         java.util.Objects.checkFromIndexSize(off, len, dst.length);
-        checkRange(gpa, len);
-        long done = 0;
-        while (done < len) {
-            long a = gpa + done;
-            int n = (int) Math.min(len - done, PAGE_SIZE - (a & (PAGE_SIZE - 1)));
-            U.copyMemory(null, hostPageAddress(a) + (a & (PAGE_SIZE - 1)), dst,
-                    sun.misc.Unsafe.ARRAY_BYTE_BASE_OFFSET + off + done, n);
-            done += n;
+        enter();
+        try {
+            checkRange(gpa, len);
+            long done = 0;
+            while (done < len) {
+                long a = gpa + done;
+                int n = (int) Math.min(len - done, PAGE_SIZE - (a & (PAGE_SIZE - 1)));
+                int r = regionOf(a);
+                int page = pageIndex(r, a);
+                Foreign f = enterPage(r, page);
+                try {
+                    U.copyMemory(null, hostOf(f, r, page, a), dst, sun.misc.Unsafe.ARRAY_BYTE_BASE_OFFSET + off + done, n);
+                } finally {
+                    exitPage(f);
+                }
+                done += n;
+            }
+        } finally {
+            release();
         }
     }
 
     /** Copies {@code src} into guest memory at {@code gpa}. */
     public void write(long gpa, byte[] src, int off, int len) {
         java.util.Objects.checkFromIndexSize(off, len, src.length);
-        checkRange(gpa, len);
-        long done = 0;
-        while (done < len) {
-            long a = gpa + done;
-            int n = (int) Math.min(len - done, PAGE_SIZE - (a & (PAGE_SIZE - 1)));
-            U.copyMemory(src, sun.misc.Unsafe.ARRAY_BYTE_BASE_OFFSET + off + done,
-                    null, hostPageAddress(a) + (a & (PAGE_SIZE - 1)), n);
-            done += n;
+        enter();
+        try {
+            checkRange(gpa, len);
+            long done = 0;
+            while (done < len) {
+                long a = gpa + done;
+                int n = (int) Math.min(len - done, PAGE_SIZE - (a & (PAGE_SIZE - 1)));
+                int r = regionOf(a);
+                int page = pageIndex(r, a);
+                Foreign f = enterPage(r, page);
+                try {
+                    U.copyMemory(src, sun.misc.Unsafe.ARRAY_BYTE_BASE_OFFSET + off + done, null, hostOf(f, r, page, a), n);
+                } finally {
+                    exitPage(f);
+                }
+                done += n;
+            }
+        } finally {
+            release();
         }
         notifyWritten(gpa, len);
     }
@@ -328,13 +595,25 @@ public final class GuestMemory {
 
     /** Fills {@code [gpa, gpa+len)} with {@code value}. */
     public void fill(long gpa, long len, byte value) {
-        checkRange(gpa, len);
-        long done = 0;
-        while (done < len) {
-            long a = gpa + done;
-            long n = Math.min(len - done, PAGE_SIZE - (a & (PAGE_SIZE - 1)));
-            U.setMemory(hostPageAddress(a) + (a & (PAGE_SIZE - 1)), n, value);
-            done += n;
+        enter();
+        try {
+            checkRange(gpa, len);
+            long done = 0;
+            while (done < len) {
+                long a = gpa + done;
+                long n = Math.min(len - done, PAGE_SIZE - (a & (PAGE_SIZE - 1)));
+                int r = regionOf(a);
+                int page = pageIndex(r, a);
+                Foreign f = enterPage(r, page);
+                try {
+                    U.setMemory(hostOf(f, r, page, a), n, value);
+                } finally {
+                    exitPage(f);
+                }
+                done += n;
+            }
+        } finally {
+            release();
         }
         notifyWritten(gpa, len);
     }

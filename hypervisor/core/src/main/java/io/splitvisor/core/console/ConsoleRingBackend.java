@@ -12,7 +12,9 @@ import java.lang.invoke.VarHandle;
  * dom0's end of a guest's console ring (ABI.md section 8): drains the guest's output into its
  * {@link ConsoleLog} and moves queued input into the ring. Runs on dom0's event thread when the
  * guest notifies the console channel. A producer index further ahead than the ring size is a
- * protocol violation that disconnects the console; the domain itself keeps running.
+ * protocol violation that disconnects the console; the domain itself keeps running. Every entry
+ * point holds a reference to the guest's memory while it touches it ({@link GuestMemory#tryRetain()}),
+ * and does nothing once that memory was released.
  */
 public final class ConsoleRingBackend {
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleRingBackend.class);
@@ -35,12 +37,20 @@ public final class ConsoleRingBackend {
         return broken;
     }
 
-    /** Handles a notification from the guest (or new input): moves bytes both ways. */
+    /**
+     * Handles a notification from the guest (or new input): moves bytes both ways. Does nothing once the domain's
+     * memory was released (a notification that was already queued on dom0's executor when the domain was destroyed).
+     */
     public synchronized void service() {
-        if (broken) {
+        if (broken || !memory.tryRetain()) {
             return;
         }
-        boolean progress = drainOutput() | fillInput();
+        boolean progress;
+        try {
+            progress = drainOutput() | fillInput();
+        } finally {
+            memory.release();
+        }
         if (progress) {
             notifyGuest.run();
         }
@@ -93,19 +103,27 @@ public final class ConsoleRingBackend {
      */
     public synchronized byte[] readInput(int max) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        if (!broken) {
-            long cons = memory.readU32(ring + ConsoleRingLayout.IN_CONS);
-            long prod = GuestAtomics.readU32Acquire(memory, ring + ConsoleRingLayout.IN_PROD);
-            int available = (int) Math.min((prod - cons) & 0xFFFFFFFFL, ConsoleRingLayout.IN_SIZE);
-            int n = Math.min(available, max);
-            for (int i = 0; i < n; i++) {
-                out.write(memory.readU8(ring + ConsoleRingLayout.IN + ((cons + i) & (ConsoleRingLayout.IN_SIZE - 1))));
+        if (!broken && memory.tryRetain()) {
+            try {
+                readRing(out, max);
+            } finally {
+                memory.release();
             }
-            GuestAtomics.writeU32Release(memory, ring + ConsoleRingLayout.IN_CONS, (cons + n) & 0xFFFFFFFFL);
         }
         byte[] queued = log.takeInput(max - out.size());
         out.write(queued, 0, queued.length);
         return out.toByteArray();
+    }
+
+    private void readRing(java.io.ByteArrayOutputStream out, int max) {
+        long cons = memory.readU32(ring + ConsoleRingLayout.IN_CONS);
+        long prod = GuestAtomics.readU32Acquire(memory, ring + ConsoleRingLayout.IN_PROD);
+        int available = (int) Math.min((prod - cons) & 0xFFFFFFFFL, ConsoleRingLayout.IN_SIZE);
+        int n = Math.min(available, max);
+        for (int i = 0; i < n; i++) {
+            out.write(memory.readU8(ring + ConsoleRingLayout.IN + ((cons + i) & (ConsoleRingLayout.IN_SIZE - 1))));
+        }
+        GuestAtomics.writeU32Release(memory, ring + ConsoleRingLayout.IN_CONS, (cons + n) & 0xFFFFFFFFL);
     }
 
     private void disconnect(String why) {

@@ -32,7 +32,10 @@ import io.splitvisor.engine.MemoryRegion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -59,6 +62,8 @@ public final class Hypervisor implements AutoCloseable {
     private final CrashReporter crashReporter;
     private final Store store;
     private final List<Consumer<Domain>> endListeners = new CopyOnWriteArrayList<>();
+    /** Domains whose memory {@link #destroy} released (weak: a destroyed domain may be forgotten). */
+    private final Set<Domain> memoryReleased = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     public Hypervisor(EngineProvider engines, MeterRegistry registry, CrashReporter crashReporter) {
         this.engines = engines;
@@ -165,6 +170,8 @@ public final class Hypervisor implements AutoCloseable {
                 store.releaseDomain(id);
             }
             registry.remove(d);
+            ctx.vcpu().close();
+            releaseMemory(d);
             throw e;
         }
         meters.domainsCreated().increment();
@@ -301,7 +308,11 @@ public final class Hypervisor implements AutoCloseable {
         d.announceEnded();
     }
 
-    /** Stops {@code d} if it runs and releases everything it holds; its id is retired. */
+    /**
+     * Stops {@code d} if it runs and releases everything it holds; its id is retired. Its memory is released
+     * after its vCPU is closed and its own grant mappings are undone; the console and store servers stop touching
+     * it (they hold a reference while they work and give up once it is released).
+     */
     public void destroy(Domain d) {
         if (d == dom0) {
             throw new IllegalArgumentException("dom0 cannot be destroyed");
@@ -330,13 +341,33 @@ public final class Hypervisor implements AutoCloseable {
         }
         d.markDestroyed();
         registry.remove(d);
-        if (ctx != null && !ctx.thread().isAlive()) {
-            ctx.vcpu().close();
+        boolean vcpuClosed = true;
+        if (ctx != null) {
+            if (ctx.thread().isAlive()) {
+                vcpuClosed = false;
+            } else {
+                ctx.vcpu().close();
+            }
+        }
+        if (vcpuClosed) {
+            // the vCPU is closed and the domain's own grant mappings are gone; pins and mappings that other
+            // domains hold on this memory keep it until they are dropped
+            releaseMemory(d);
+        } else {
+            LOG.error("{}: its memory is kept, since its vCPU still runs", d);
         }
         if (!wasEnded) {
             ended(d);
         }
         LOG.info("destroyed {}", d);
+    }
+
+    /** Drops the domain's own reference to its memory, once, however often it is destroyed. */
+    private void releaseMemory(Domain d) {
+        GuestMemory memory = d.memory();
+        if (memory != null && memoryReleased.add(d)) {
+            memory.release();
+        }
     }
 
     @Override

@@ -12,6 +12,10 @@ import io.splitvisor.engine.GuestMemory;
  * 8); this class validates an entry and pins it while another domain maps or copies the page.
  * While pinned, GTF_READING (and for writers GTF_WRITING) stay set in the entry, so the granter's
  * compare-and-set revoke fails, which is the rule that makes revoking safe.
+ * <p>
+ * Each pin also holds a reference to the granter's memory ({@link GuestMemory#retain()}), so a dom0 backend using a
+ * mapped grant, or a grant copy in flight, never touches freed memory even if the granter is destroyed meanwhile:
+ * the memory goes when the last pin does.
  */
 public final class GrantTable {
     private final int domid;
@@ -58,6 +62,18 @@ public final class GrantTable {
             throw new StatusException(Status.STATUS_EINVAL, "grant ref " + ref + " of domain " + domid
                     + " is outside its table of " + entries);
         }
+        if (!memory.tryRetain()) {
+            throw new StatusException(Status.STATUS_ESRCH, "domain " + domid + " is gone");
+        }
+        try {
+            return pinRetained(grantee, ref, write);
+        } catch (RuntimeException e) {
+            memory.release();
+            throw e;
+        }
+    }
+
+    private long pinRetained(int grantee, int ref, boolean write) {
         long entry = tableGpa + (long) ref * GrantEntryLayout.SIZE;
         while (true) {
             long word = GuestAtomics.readU32Acquire(memory, entry);
@@ -93,14 +109,21 @@ public final class GrantTable {
         return gpa;
     }
 
-    /** Drops one pin taken by {@link #pin}; clears the in-use flags with the last one. */
+    /**
+     * Drops one pin taken by {@link #pin}; clears the in-use flags with the last one, and drops the pin's reference
+     * to the granter's memory.
+     */
     public synchronized void unpin(int ref, boolean write) {
         if (write) {
             writePins[ref]--;
         } else {
             readPins[ref]--;
         }
-        unpinFlags(ref);
+        try {
+            unpinFlags(ref);
+        } finally {
+            memory.release();
+        }
     }
 
     private void unpinFlags(int ref) {

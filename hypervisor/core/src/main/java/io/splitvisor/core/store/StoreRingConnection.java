@@ -116,24 +116,32 @@ public final class StoreRingConnection implements AutoCloseable {
         return droppedEvents.get();
     }
 
-    /** Serves the ring: consumes complete requests, answers them, writes whatever output fits. */
+    /**
+     * Serves the ring: consumes complete requests, answers them, writes whatever output fits. Holds a reference to the
+     * guest's memory meanwhile, and does nothing once it was released (the domain was destroyed after this call was
+     * queued).
+     */
     public void process() {
-        if (closed) {
+        if (closed || !memory.tryRetain()) {
             return;
         }
         boolean progress = false;
-        ringLock.lock();
         try {
-            if (!closed) {
-                progress = serve();
+            ringLock.lock();
+            try {
+                if (!closed) {
+                    progress = serve();
+                }
+            } catch (GuestMemoryException e) {
+                violation(RingError.COMMUNICATION, e.getMessage());
+                progress = true;
+            } finally {
+                ringLock.unlock();
             }
-        } catch (GuestMemoryException e) {
-            violation(RingError.COMMUNICATION, e.getMessage());
-            progress = true;
+            progress |= flushRequestedOutput();
         } finally {
-            ringLock.unlock();
+            memory.release();
         }
-        progress |= flushRequestedOutput();
         if (progress) {
             notifyGuest.run();
         }
@@ -274,17 +282,24 @@ public final class StoreRingConnection implements AutoCloseable {
 
     /** Writes output that other threads queued while the ring was busy; true if it wrote anything. */
     private boolean flushRequestedOutput() {
+        if (!memory.tryRetain()) {
+            return false;
+        }
         boolean wrote = false;
-        while (flushRequested.get() && !closed && ringLock.tryLock()) {
-            try {
-                flushRequested.set(false);
-                wrote |= !closed && writeOutput();
-            } catch (GuestMemoryException e) {
-                violation(RingError.COMMUNICATION, e.getMessage());
-                wrote = true;
-            } finally {
-                ringLock.unlock();
+        try {
+            while (flushRequested.get() && !closed && ringLock.tryLock()) {
+                try {
+                    flushRequested.set(false);
+                    wrote |= !closed && writeOutput();
+                } catch (GuestMemoryException e) {
+                    violation(RingError.COMMUNICATION, e.getMessage());
+                    wrote = true;
+                } finally {
+                    ringLock.unlock();
+                }
             }
+        } finally {
+            memory.release();
         }
         return wrote;
     }
