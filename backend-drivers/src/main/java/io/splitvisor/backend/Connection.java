@@ -73,14 +73,14 @@ public final class Connection {
         for (GrantedPage p : pages) {
             try {
                 context.grants().unmap(p);
-            } catch (StatusException e) {
+            } catch (RuntimeException e) {   // the frontend's memory may be gone with its domain
                 LOG.debug("{}: unmap: {}", context.name(), e.getMessage());
             }
         }
         try {
             hypervisor.dom0Events().setHandler(localPort, null);
             hypervisor.events().close(hypervisor.dom0(), localPort);
-        } catch (StatusException e) {
+        } catch (RuntimeException e) {
             LOG.debug("{}: closing port {}: {}", context.name(), localPort, e.getMessage());
         }
     }

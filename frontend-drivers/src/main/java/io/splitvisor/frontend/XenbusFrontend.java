@@ -1,7 +1,9 @@
 package io.splitvisor.frontend;
 
+import io.splitvisor.abi.proto.Status;
 import io.splitvisor.backend.xenbus.StoreIO;
 import io.splitvisor.backend.xenbus.XenbusState;
+import io.splitvisor.core.store.StoreException;
 import io.splitvisor.core.store.WatchSink;
 
 import java.time.Duration;
@@ -70,8 +72,19 @@ public final class XenbusFrontend {
         return store.read(dir + "/" + key);
     }
 
+    /**
+     * A key of the backend directory. Once dom0 removed the directory, the guest may no longer
+     * even learn whether a node there exists (EACCES, not ENOENT): that reads as absent too.
+     */
     public Optional<String> backendKey(String key) {
-        return store.read(backendDir + "/" + key);
+        try {
+            return store.read(backendDir + "/" + key);
+        } catch (StoreException e) {
+            if (e.status() == Status.STATUS_EACCES) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     /** A backend key that is "1". */
