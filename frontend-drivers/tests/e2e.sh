@@ -72,7 +72,7 @@ check fut-net "$guests/frontend-under-test.elf $guests/frontend-under-test.elf -
   "net-echo:1:10000 -> OK echoed=1" "net-recv:5000 -> OK len=60"
 check fut-nodev "$guests/frontend-under-test.elf --cmdline 'ops=blk-open,net-open,cons-open,rng-open'" \
   "blk-open -> ERR ENODEV" "net-open -> ERR ENODEV" "fut: done ok=0 err=4"
-for mode in none id dup op status prod silent close initwait; do
+for mode in none id dup op status prod silent close initwait 4k; do
   check "badback-$mode" "$guests/badback.elf $guests/badback.elf --cmdline 'role=frontend mode=$mode' --cmdline 'role=backend mode=$mode'" \
     "[1:badback] badback: $mode: ok" "[2:badback]"
 done

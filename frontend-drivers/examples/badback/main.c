@@ -21,6 +21,9 @@
  *                   silent   never answers (the frontend times out after timeout= seconds)
  *                   close    writes its `error` key and moves to Closing instead of answering
  *                   initwait never reaches InitWait (the handshake times out)
+ *                   4k       a correct backend of 4096-byte sectors, which answers ERROR to any
+ *                            request not made of whole, aligned 4 KiB sectors (the frontend
+ *                            must refuse those itself, with EINVAL)
  *   peer=<domid>    the other guest (default: the next domain for the frontend, the previous one
  *                   for the backend)
  *   id=N            the device id (default 9), timeout=S (default 3)
@@ -87,6 +90,16 @@ static int run_frontend(void) {
     }
     if (rc) return failed("opening the device", rc);
     static uint8_t buf[8192];
+    if (is("4k")) {
+        if (svf_blk_get_info(disk)->sector_size != 4096) return failed("the sector size is not 4096", 0);
+        if (expect("a 512-byte write", svf_blk_write(disk, 0, buf, 512), SV_STATUS_EINVAL)) return 1;
+        if (expect("a write at sector 1", svf_blk_write(disk, 1, buf, 4096), SV_STATUS_EINVAL)) return 1;
+        if (expect("an 8 KiB write at sector 8", svf_blk_write(disk, 8, buf, 8192), SV_STATUS_OK)) return 1;
+        if (expect("an 8 KiB read at sector 2040", svf_blk_read(disk, 2040, buf, 8192), SV_STATUS_ERANGE)) return 1;
+        if (expect("a 4 KiB read at sector 2040", svf_blk_read(disk, 2040, buf, 4096), SV_STATUS_OK)) return 1;
+        svf_blk_close(disk);
+        return 0;
+    }
     int want = SV_STATUS_OK;
     if (is("id") || is("op") || is("status") || is("prod")) want = SV_STATUS_EPROTO;
     if (is("silent")) want = SV_STATUS_ETIMEDOUT;
@@ -132,8 +145,9 @@ static int publish(uint32_t tx, void *arg) {
     int rc = sv_store_mkdir(tx, be_dir);
     if (rc && rc != SV_STATUS_EEXIST) return rc;
     if ((rc = set_perms(tx, be_dir))) return rc;
-    static const char *const keys[][2] = {{"sectors", "2048"}, {"sector-size", "512"}, {"info", "0"},
-                                          {"mode", "w"}, {"feature-flush-cache", "1"}};
+    static const char *const keys[][2] = {{"sectors", "2048"}, {"info", "0"}, {"mode", "w"}, {"feature-flush-cache", "1"}};
+    sv_snprintf(path, sizeof path, "%s/sector-size", be_dir);
+    if ((rc = sv_store_write(tx, path, is("4k") ? "4096" : "512"))) return rc;
     for (unsigned i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         sv_snprintf(path, sizeof path, "%s/%s", be_dir, keys[i][0]);
         if ((rc = sv_store_write(tx, path, keys[i][1]))) return rc;
@@ -221,11 +235,18 @@ static int run_backend(void) {
                 answered++;
                 continue;
             }
-            if (misbehaved || is("none")) {
+            if (misbehaved || is("none") || is("4k")) {
                 sv_blkif_response_t *r = SV_RING_RSP(ring, b.rsp_prod_pvt++);
                 r->id = req.id;
                 r->operation = req.operation;
                 r->status = SV_BLKIF_STATUS_OKAY;
+                if (is("4k") && (req.operation == SV_BLKIF_OP_READ || req.operation == SV_BLKIF_OP_WRITE)) {
+                    bool whole = req.sector_number % 8 == 0 && req.nr_segments >= 1 && req.nr_segments <= 11;
+                    for (unsigned i = 0; whole && i < req.nr_segments; i++) {
+                        whole = req.seg[i].first_sect == 0 && req.seg[i].last_sect == 7;
+                    }
+                    if (!whole) r->status = SV_BLKIF_STATUS_ERROR;
+                }
                 answered++;
                 continue;
             }
@@ -267,7 +288,7 @@ int main(void) {
     sv_cmdline_get("mode", mode, sizeof mode);
     bool front = sv_strcmp(role, "frontend") == 0;
     if (!front && sv_strcmp(role, "backend") != 0) {
-        sv_printf("badback: usage: role=frontend|backend mode=none|id|dup|op|status|prod|silent|close|initwait\n");
+        sv_printf("badback: usage: role=frontend|backend mode=none|id|dup|op|status|prod|silent|close|initwait|4k\n");
         return 2;
     }
     self = sv_domid();
