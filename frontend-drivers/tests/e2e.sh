@@ -76,6 +76,10 @@ for mode in none id dup op status prod silent close initwait 4k; do
   check "badback-$mode" "$guests/badback.elf $guests/badback.elf --cmdline 'role=frontend mode=$mode' --cmdline 'role=backend mode=$mode'" \
     "[1:badback] badback: $mode: ok" "[2:badback]"
 done
+for mode in none txid rxslot rxprod rxlen rxcopy; do
+  check "badnet-$mode" "$guests/badnet.elf $guests/badnet.elf --cmdline 'role=frontend mode=$mode' --cmdline 'role=backend mode=$mode'" \
+    "[1:badnet] badnet: $mode: ok" "[2:badnet] badnet:"
+done
 
 echo "e2e: $passed passed, $failed failed"
 [ $failed -eq 0 ]
