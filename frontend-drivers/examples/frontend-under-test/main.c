@@ -39,7 +39,8 @@
  *   blk-read:S:N[:SEED]   read N sectors at S -> OK crc32=<of the data>[ verify=ok | verify=bad@<byte>]
  *   blk-write-hex:S:HEX   write the bytes given in hex (a whole number of sectors) -> OK crc32=
  *   blk-read-hex:S:N      -> OK crc32=<of the data> lines=<L>, then L lines "fut-data: <hex>" of
- *                         up to 2048 bytes each
+ *                         up to 1024 bytes each (so that no line reaches the console log's
+ *                         4096-character limit)
  *   blk-flush             -> OK
  *   blk-discard:S:N       -> OK
  *   blk-stats             -> OK requests= segments= pushes= kicks= events= waits= errors= violations=
@@ -168,7 +169,7 @@ static long unhex(const char *h, uint8_t *out, size_t cap) {
 
 /* ---- results ---- */
 
-#define DATA_LINE_BYTES 2048u
+#define DATA_LINE_BYTES 1024u   /* 2048 hex digits: a line stays below the console log's 4096-character limit */
 static char result[512];
 static const uint8_t *data_out;   /* printed after the result line as "fut-data: <hex>" lines */
 static size_t data_len;
