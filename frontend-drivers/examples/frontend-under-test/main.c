@@ -12,9 +12,11 @@
  *                   (what a test adapter does with Domain.console().sendInput): the guest prints
  *                   "fut: ready" before reading each line, runs it, prints its result line, and
  *                   stops at the line "quit" (or after idle=S seconds without input, default 600).
- *                   dom0 queues at most 64 KiB of console input (more is dropped), so send one
- *                   line after each "fut: ready" and keep lines below 64 KiB: at most 32 KiB of
- *                   data per *-hex line (those operations below carry data).
+ *                   dom0 queues at most 65536 bytes of console input (more is dropped), so send
+ *                   one line after each "fut: ready" and keep every line, its newline included,
+ *                   below 65536 bytes: a *-hex line (those operations carry data) may hold up to
+ *                   32000 bytes of data; 16 KiB chunks are the simple choice (32 KiB is too much:
+ *                   its 65536 hex digits alone fill the queue).
  *   timeout=S       handshake and I/O timeout of every device, in seconds (default 30)
  *   pool=P          block data pages (default: the library's)
  *
