@@ -98,7 +98,9 @@ public final class FrontendUnderTestGuest implements AutoCloseable {
         if (fields.containsKey("lines")) {
             List<byte[]> chunks = new ArrayList<>();
             int total = 0;
-            for (int i = Integer.parseInt(fields.get("lines")); i > 0; i--) {
+            // A frame result says its length: read data lines until it is all there, however it was split.
+            int wanted = fields.containsKey("len") ? Integer.parseInt(fields.get("len")) : -1;
+            for (int i = Integer.parseInt(fields.get("lines")); wanted >= 0 ? total < wanted : i > 0; i--) {
                 String d = next(l -> l.startsWith("fut-data: "), "data of " + shortOp);
                 while (d.length() == CONSOLE_LINE_LIMIT) {   // the console log cut a long line: rejoin it
                     d += next(l -> true, "the rest of a data line of " + shortOp);
