@@ -3,6 +3,7 @@ package io.splitvisor.engine;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,9 +23,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * more, {@link #release()} drops one; when the count reaches zero the memory is unmapped: every page address is
  * invalidated first ({@link #hostPageAddress} then answers -1), and from then on every host accessor and
  * {@link #retain()} throw {@link GuestMemoryException}. {@link #mapForeignPage} holds a reference to the source for
- * as long as the page is mapped. The host accessors of this class take a reference for the duration of each call
- * (and one on the source of a foreign page they touch), so a release racing with them never lets them reach freed
- * memory. Raw addresses ({@link #hostPageAddress}, {@link #chunks()}) are valid only while the caller holds a
+ * as long as the page is mapped. The host accessors of this class announce each access (and the source of a foreign
+ * page they touch) in a per-thread slot that the release waits for, so a release racing with them never lets them
+ * reach freed memory, and they share no counter with each other. Raw addresses ({@link #hostPageAddress}, {@link #chunks()}) are valid only while the caller holds a
  * reference of its own: engines are closed before their memory is released. A memory that becomes unreachable
  * without being released is unmapped by a {@link Cleaner}, as a safety net.
  * <p>
@@ -40,6 +41,8 @@ public final class GuestMemory {
     private static final VarHandle CODE_BITS = MethodHandles.arrayElementVarHandle(byte[].class);
     private static final VarHandle FOREIGN = MethodHandles.arrayElementVarHandle(Foreign[].class);
     private static final VarHandle REFS;
+    private static final VarHandle SLOT_MEMORY;
+    private static final VarHandle SLOT_SOURCE;
     private static final Cleaner CLEANER = Cleaner.create(r -> {
         Thread t = new Thread(r, "guest-memory-cleaner");
         t.setDaemon(true);
@@ -50,6 +53,8 @@ public final class GuestMemory {
     static {
         try {
             REFS = MethodHandles.lookup().findVarHandle(GuestMemory.class, "refs", int.class);
+            SLOT_MEMORY = MethodHandles.lookup().findVarHandle(AccessSlot.class, "memory", GuestMemory.class);
+            SLOT_SOURCE = MethodHandles.lookup().findVarHandle(AccessSlot.class, "source", GuestMemory.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -251,6 +256,7 @@ public final class GuestMemory {
     }
 
     private void free() {
+        awaitAccessors(this);
         List<GuestMemory> sources = new ArrayList<>();
         synchronized (this) {
             for (int r = 0; r < regions.length; r++) {
@@ -275,22 +281,115 @@ public final class GuestMemory {
         return new GuestMemoryException("guest memory was released");
     }
 
-    /** A reference for the duration of one host access. */
-    private void enter() {
-        if (!tryRetain()) {
-            throw released();
+    // ---- host accesses racing with the release ------------------------------------------------------------
+    //
+    // A host accessor publishes the memory it is about to touch in its thread's slot (a volatile store), then checks
+    // that the memory is not released; free() marks it released (refs reached 0), then waits until no slot names it.
+    // Both sides store, then load the other's variable, all volatile: either the accessor sees the release and
+    // throws, or free() sees the accessor and waits for it. A foreign page's source is published the same way and
+    // checked against the page's mapping, which holds a reference to that source until it is replaced. No shared
+    // counter is touched per access, so accessors on different threads do not contend.
+
+    /**
+     * One per thread that uses the host accessors: what it is touching now. Padded so that two threads' slots never
+     * share a cache line (HotSpot places the longs before the references).
+     */
+    @SuppressWarnings("unused")
+    private static final class AccessSlot {
+        long p0, p1, p2, p3, p4, p5, p6, p7;
+        final WeakReference<Thread> thread = new WeakReference<>(Thread.currentThread());
+        @SuppressWarnings("unused") // through SLOT_MEMORY
+        volatile GuestMemory memory;
+        @SuppressWarnings("unused") // through SLOT_SOURCE
+        volatile GuestMemory source;
+    }
+
+    private static final List<AccessSlot> SLOTS = new ArrayList<>();
+    private static final ThreadLocal<AccessSlot> SLOT = ThreadLocal.withInitial(GuestMemory::newSlot);
+
+    private static AccessSlot newSlot() {
+        AccessSlot s = new AccessSlot();
+        synchronized (SLOTS) {
+            SLOTS.removeIf(x -> {
+                Thread t = x.thread.get();
+                return t == null || !t.isAlive();
+            });
+            SLOTS.add(s);
+        }
+        return s;
+    }
+
+    /** Waits until no other thread's accessor is inside {@code m}; {@code m} is already marked released. */
+    private static void awaitAccessors(GuestMemory m) {
+        VarHandle.fullFence();
+        AccessSlot own = SLOT.get();
+        AccessSlot[] all;
+        synchronized (SLOTS) {
+            all = SLOTS.toArray(new AccessSlot[0]);
+        }
+        for (AccessSlot s : all) {
+            if (s == own) {
+                continue; // this thread is releasing, so it is not inside an access
+            }
+            for (int spins = 0; SLOT_MEMORY.getVolatile(s) == m || SLOT_SOURCE.getVolatile(s) == m; spins++) {
+                if (spins < 100) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
+            }
         }
     }
 
     /**
-     * The foreign mapping of page {@code page} of region {@code r}, with its source retained for the access (the
-     * caller releases it), or null for an own page (which the caller's own reference keeps alive).
+     * Starts a host access: returns this thread's slot with this memory published in it, or null if the slot was
+     * busy (an access inside an access, which this class never makes), in which case a reference was taken instead.
      */
-    private Foreign enterPage(int r, int page) {
+    private AccessSlot enter() {
+        AccessSlot s = SLOT.get();
+        if (SLOT_MEMORY.get(s) != null) {
+            if (!tryRetain()) {
+                throw released();
+            }
+            return null;
+        }
+        SLOT_MEMORY.setVolatile(s, this);
+        if ((int) REFS.getVolatile(this) <= 0) {
+            SLOT_MEMORY.setRelease(s, (GuestMemory) null);
+            throw released();
+        }
+        return s;
+    }
+
+    private void exit(AccessSlot s) {
+        if (s == null) {
+            release();
+        } else {
+            SLOT_MEMORY.setRelease(s, (GuestMemory) null);
+        }
+    }
+
+    /**
+     * The foreign mapping of page {@code page} of region {@code r}, its source protected for the access (published
+     * in the slot, or retained without one), or null for an own page (which the access to this memory covers).
+     */
+    private Foreign enterPage(AccessSlot s, int r, int page) {
         while (true) {
             Foreign f = (Foreign) FOREIGN.getVolatile(foreign[r], page);
-            if (f == null || f.source().tryRetain()) {
-                return f;
+            if (f == null) {
+                return null;
+            }
+            if (s == null) {
+                if (f.source().tryRetain()) {
+                    return f;
+                }
+            } else {
+                SLOT_SOURCE.setVolatile(s, f.source());
+                if (FOREIGN.getVolatile(foreign[r], page) == f) {
+                    return f; // still mapped after we published it: the source stays until we leave
+                }
+                SLOT_SOURCE.setRelease(s, (GuestMemory) null);
+                continue;
             }
             // a mapping holds a reference, so its source is released only after the mapping was replaced
             if (FOREIGN.getVolatile(foreign[r], page) == f) {
@@ -299,15 +398,20 @@ public final class GuestMemory {
         }
     }
 
+    private static void exitPage(AccessSlot s, Foreign f) {
+        if (f == null) {
+            return;
+        }
+        if (s == null) {
+            f.source().release();
+        } else {
+            SLOT_SOURCE.setRelease(s, (GuestMemory) null);
+        }
+    }
+
     /** Native address of {@code gpa} for an access that {@link #enterPage} prepared. */
     private long hostOf(Foreign f, int r, int page, long gpa) {
         return (f == null ? ownPageHost[r][page] : f.host()) + (gpa & (PAGE_SIZE - 1));
-    }
-
-    private static void exitPage(Foreign f) {
-        if (f != null) {
-            f.source().release();
-        }
     }
 
     private int pageIndex(int r, long gpa) {
@@ -481,10 +585,10 @@ public final class GuestMemory {
             }
             return v;
         }
-        enter();
+        AccessSlot slot = enter();
         try {
             int page = pageIndex(r, gpa);
-            Foreign f = enterPage(r, page);
+            Foreign f = enterPage(slot, r, page);
             try {
                 long a = hostOf(f, r, page, gpa);
                 return switch (size) {
@@ -494,10 +598,10 @@ public final class GuestMemory {
                     default -> U.getLong(a);
                 };
             } finally {
-                exitPage(f);
+                exitPage(slot, f);
             }
         } finally {
-            release();
+            exit(slot);
         }
     }
 
@@ -511,10 +615,10 @@ public final class GuestMemory {
             write(gpa, b, 0, size);
             return;
         }
-        enter();
+        AccessSlot slot = enter();
         try {
             int page = pageIndex(r, gpa);
-            Foreign f = enterPage(r, page);
+            Foreign f = enterPage(slot, r, page);
             try {
                 long a = hostOf(f, r, page, gpa);
                 switch (size) {
@@ -524,10 +628,10 @@ public final class GuestMemory {
                     default -> U.putLong(a, v);
                 }
             } finally {
-                exitPage(f);
+                exitPage(slot, f);
             }
         } finally {
-            release();
+            exit(slot);
         }
         notifyWritten(gpa, size);
     }
@@ -535,7 +639,7 @@ public final class GuestMemory {
     /** Copies {@code len} bytes of guest memory at {@code gpa} into {@code dst}. */
     public void read(long gpa, byte[] dst, int off, int len) {
         java.util.Objects.checkFromIndexSize(off, len, dst.length);
-        enter();
+        AccessSlot slot = enter();
         try {
             checkRange(gpa, len);
             long done = 0;
@@ -544,23 +648,23 @@ public final class GuestMemory {
                 int n = (int) Math.min(len - done, PAGE_SIZE - (a & (PAGE_SIZE - 1)));
                 int r = regionOf(a);
                 int page = pageIndex(r, a);
-                Foreign f = enterPage(r, page);
+                Foreign f = enterPage(slot, r, page);
                 try {
                     U.copyMemory(null, hostOf(f, r, page, a), dst, sun.misc.Unsafe.ARRAY_BYTE_BASE_OFFSET + off + done, n);
                 } finally {
-                    exitPage(f);
+                    exitPage(slot, f);
                 }
                 done += n;
             }
         } finally {
-            release();
+            exit(slot);
         }
     }
 
     /** Copies {@code src} into guest memory at {@code gpa}. */
     public void write(long gpa, byte[] src, int off, int len) {
         java.util.Objects.checkFromIndexSize(off, len, src.length);
-        enter();
+        AccessSlot slot = enter();
         try {
             checkRange(gpa, len);
             long done = 0;
@@ -569,16 +673,16 @@ public final class GuestMemory {
                 int n = (int) Math.min(len - done, PAGE_SIZE - (a & (PAGE_SIZE - 1)));
                 int r = regionOf(a);
                 int page = pageIndex(r, a);
-                Foreign f = enterPage(r, page);
+                Foreign f = enterPage(slot, r, page);
                 try {
                     U.copyMemory(src, sun.misc.Unsafe.ARRAY_BYTE_BASE_OFFSET + off + done, null, hostOf(f, r, page, a), n);
                 } finally {
-                    exitPage(f);
+                    exitPage(slot, f);
                 }
                 done += n;
             }
         } finally {
-            release();
+            exit(slot);
         }
         notifyWritten(gpa, len);
     }
@@ -595,7 +699,7 @@ public final class GuestMemory {
 
     /** Fills {@code [gpa, gpa+len)} with {@code value}. */
     public void fill(long gpa, long len, byte value) {
-        enter();
+        AccessSlot slot = enter();
         try {
             checkRange(gpa, len);
             long done = 0;
@@ -604,16 +708,16 @@ public final class GuestMemory {
                 long n = Math.min(len - done, PAGE_SIZE - (a & (PAGE_SIZE - 1)));
                 int r = regionOf(a);
                 int page = pageIndex(r, a);
-                Foreign f = enterPage(r, page);
+                Foreign f = enterPage(slot, r, page);
                 try {
                     U.setMemory(hostOf(f, r, page, a), n, value);
                 } finally {
-                    exitPage(f);
+                    exitPage(slot, f);
                 }
                 done += n;
             }
         } finally {
-            release();
+            exit(slot);
         }
         notifyWritten(gpa, len);
     }
