@@ -40,6 +40,8 @@ public final class GuestMemory {
     private static final long CHUNK_SIZE = 1L << 30;
     private static final VarHandle CODE_BITS = MethodHandles.arrayElementVarHandle(byte[].class);
     private static final VarHandle FOREIGN = MethodHandles.arrayElementVarHandle(Foreign[].class);
+    private static final VarHandle FOREIGN_REGIONS = MethodHandles.arrayElementVarHandle(Foreign[][].class);
+    private static final VarHandle PAGE_HOSTS = MethodHandles.arrayElementVarHandle(long[][].class);
     private static final VarHandle REFS;
     private static final VarHandle SLOT_MEMORY;
     private static final VarHandle SLOT_SOURCE;
@@ -87,9 +89,14 @@ public final class GuestMemory {
     }
 
     private final MemoryRegion[] regions;
-    /** What engines see per page: its own native page, a foreign one, or -1 once released. */
+    /** Native address of each region's own RAM. */
+    private final long[] regionHost;
+    /**
+     * Per region, null until one of its pages is first re-pointed (so a domain that maps no grants costs no per-page
+     * arrays), then the native page every page shows now.
+     */
     private final long[][] pageHost;
-    private final long[][] ownPageHost;
+    /** Per region, null until one of its pages is first re-pointed, then the foreign mapping of each page or null. */
     private final Foreign[][] foreign;
     private final byte[][] codePages;
     private volatile List<Chunk> chunks;
@@ -100,8 +107,8 @@ public final class GuestMemory {
 
     private GuestMemory(MemoryRegion[] sorted) {
         this.regions = sorted;
+        this.regionHost = new long[sorted.length];
         this.pageHost = new long[sorted.length][];
-        this.ownPageHost = new long[sorted.length][];
         this.foreign = new Foreign[sorted.length][];
         this.codePages = new byte[sorted.length][];
         Backing backing = new Backing(sorted.length);
@@ -117,13 +124,7 @@ public final class GuestMemory {
                     long size = Math.min(CHUNK_SIZE, region.size() - off);
                     list.add(new Chunk(region.base() + off, size, host + off, block.view(off, (int) size)));
                 }
-                long[] hosts = new long[pages];
-                for (int p = 0; p < pages; p++) {
-                    hosts[p] = host + ((long) p << PAGE_SHIFT);
-                }
-                pageHost[r] = hosts;
-                ownPageHost[r] = hosts.clone();
-                foreign[r] = new Foreign[pages];
+                regionHost[r] = host;
                 codePages[r] = new byte[pages];
             }
         } catch (RuntimeException | Error e) {
@@ -199,7 +200,12 @@ public final class GuestMemory {
         if (r < 0) {
             return -1;
         }
-        return pageHost[r][(int) ((gpa - regions[r].base()) >>> PAGE_SHIFT)];
+        if (isReleased()) {
+            return -1;
+        }
+        int page = pageIndex(r, gpa);
+        long[] hosts = (long[]) PAGE_HOSTS.getAcquire(pageHost, r);
+        return hosts != null ? hosts[page] : ownPage(r, page);
     }
 
     // ---- references -----------------------------------------------------------------------------------------
@@ -260,9 +266,11 @@ public final class GuestMemory {
         List<GuestMemory> sources = new ArrayList<>();
         synchronized (this) {
             for (int r = 0; r < regions.length; r++) {
-                Arrays.fill(pageHost[r], -1L);
+                if (pageHost[r] != null) {
+                    Arrays.fill(pageHost[r], -1L);
+                }
                 Foreign[] f = foreign[r];
-                for (int p = 0; p < f.length; p++) {
+                for (int p = 0; f != null && p < f.length; p++) {
                     Foreign m = (Foreign) FOREIGN.getAndSet(f, p, (Foreign) null);
                     if (m != null) {
                         sources.add(m.source());
@@ -375,7 +383,8 @@ public final class GuestMemory {
      */
     private Foreign enterPage(AccessSlot s, int r, int page) {
         while (true) {
-            Foreign f = (Foreign) FOREIGN.getVolatile(foreign[r], page);
+            Foreign[] mapped = (Foreign[]) FOREIGN_REGIONS.getAcquire(foreign, r);
+            Foreign f = mapped == null ? null : (Foreign) FOREIGN.getVolatile(mapped, page);
             if (f == null) {
                 return null;
             }
@@ -385,14 +394,14 @@ public final class GuestMemory {
                 }
             } else {
                 SLOT_SOURCE.setVolatile(s, f.source());
-                if (FOREIGN.getVolatile(foreign[r], page) == f) {
+                if (FOREIGN.getVolatile(mapped, page) == f) {
                     return f; // still mapped after we published it: the source stays until we leave
                 }
                 SLOT_SOURCE.setRelease(s, (GuestMemory) null);
                 continue;
             }
             // a mapping holds a reference, so its source is released only after the mapping was replaced
-            if (FOREIGN.getVolatile(foreign[r], page) == f) {
+            if (FOREIGN.getVolatile(mapped, page) == f) {
                 throw new GuestMemoryException("the memory mapped at a page was released");
             }
         }
@@ -411,7 +420,24 @@ public final class GuestMemory {
 
     /** Native address of {@code gpa} for an access that {@link #enterPage} prepared. */
     private long hostOf(Foreign f, int r, int page, long gpa) {
-        return (f == null ? ownPageHost[r][page] : f.host()) + (gpa & (PAGE_SIZE - 1));
+        return (f == null ? ownPage(r, page) : f.host()) + (gpa & (PAGE_SIZE - 1));
+    }
+
+    private long ownPage(int r, int page) {
+        return regionHost[r] + ((long) page << PAGE_SHIFT);
+    }
+
+    /** The per-page arrays of region {@code r}, made on its first re-pointed page (called under the lock). */
+    private void perPageArrays(int r) {
+        if (pageHost[r] == null) {
+            int pages = (int) (regions[r].size() >>> PAGE_SHIFT);
+            long[] hosts = new long[pages];
+            for (int p = 0; p < pages; p++) {
+                hosts[p] = ownPage(r, p);
+            }
+            PAGE_HOSTS.setRelease(pageHost, r, hosts);
+            FOREIGN_REGIONS.setRelease(foreign, r, new Foreign[pages]);
+        }
     }
 
     private int pageIndex(int r, long gpa) {
@@ -479,6 +505,7 @@ public final class GuestMemory {
                 if (isReleased()) {
                     throw released();
                 }
+                perPageArrays(r);
                 previous = (Foreign) FOREIGN.getAndSet(foreign[r], page, new Foreign(source, host));
                 pageHost[r][page] = host;
             }
@@ -502,9 +529,9 @@ public final class GuestMemory {
         int page = pageIndex(r, gpa);
         Foreign previous;
         synchronized (this) {
-            previous = (Foreign) FOREIGN.getAndSet(foreign[r], page, (Foreign) null);
-            if (!isReleased()) {
-                pageHost[r][page] = ownPageHost[r][page];
+            previous = foreign[r] == null ? null : (Foreign) FOREIGN.getAndSet(foreign[r], page, (Foreign) null);
+            if (!isReleased() && pageHost[r] != null) {
+                pageHost[r][page] = ownPage(r, page);
             }
         }
         if (previous != null) {
@@ -519,7 +546,7 @@ public final class GuestMemory {
         if (r < 0 || isReleased()) {
             return -1;
         }
-        return ownPageHost[r][pageIndex(r, gpa)];
+        return ownPage(r, pageIndex(r, gpa));
     }
 
     private void changed(long page) {
