@@ -1,11 +1,11 @@
 /*
  * catfile: prints a file from a disk image, read through the block frontend.
  *
- *   frontend-drivers/tools/mkcatfs.py disk.img README.md notes.txt
+ *   ./splitvisor catfs disk.img README.md notes.txt
  *   ./splitvisor run frontend-drivers/target/guests/catfile.elf --disk disk.img:ro --cmdline "file=notes.txt"
  *
  * The disk is either
- *   - an SVCATFS1 image (what tools/mkcatfs.py writes): sector 0 is a directory of up to 7 files,
+ *   - an SVCATFS1 image (what `splitvisor catfs` writes): sector 0 is a directory of up to 7 files,
  *     each stored contiguously, or
  *   - anything else: the whole disk is one text file, ending at the first NUL byte or at the
  *     disk's end (a raw text file padded to a sector, e.g. `truncate -s %512 notes.txt`).
