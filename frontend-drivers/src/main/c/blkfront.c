@@ -87,7 +87,7 @@ static int read_properties(svf_blk_t *d) {
     d->info.info = (uint32_t)info;
     d->info.mode[0] = 0;
     svf_front_read_backend(f, "mode", d->info.mode, sizeof d->info.mode);
-    d->info.readonly = (info & SVF_VDISK_READONLY) || d->info.mode[0] == 'r';
+    d->info.readonly = (info & SV_BLKIF_VDISK_READONLY) || d->info.mode[0] == 'r';
     d->info.flush = svf_front_backend_feature(f, "feature-flush-cache");
     d->info.discard = svf_front_backend_feature(f, "feature-discard");
     return SV_STATUS_OK;

@@ -6,9 +6,9 @@
 #include <splitvisor/printf.h>
 #include <splitvisor/string.h>
 
-_Static_assert(sizeof(svf_blkif_request_discard_t) == 32, "discard request size");
-_Static_assert(__builtin_offsetof(svf_blkif_request_discard_t, nr_sectors) == 24, "Xen's nr_sectors offset");
-_Static_assert(__builtin_offsetof(svf_blkif_request_discard_t, sector_number) ==
+_Static_assert(sizeof(sv_blkif_request_discard_t) == 32, "discard request size");
+_Static_assert(__builtin_offsetof(sv_blkif_request_discard_t, nr_sectors) == 24, "Xen's nr_sectors offset");
+_Static_assert(__builtin_offsetof(sv_blkif_request_discard_t, sector_number) ==
                    __builtin_offsetof(sv_blkif_request_t, sector_number),
                "discard sector_number shares the request's");
 _Static_assert(sizeof(((sv_blkif_sring_t *)0)->ring) / sizeof(((sv_blkif_sring_t *)0)->ring[0]) == SVF_BLK_SLOTS,
@@ -106,8 +106,8 @@ int svf_blkring_queue_discard(svf_blkring_t *r, uint64_t sector, uint64_t nr_sec
     if (!svf_blkring_can_queue(r)) return SV_STATUS_EAGAIN;
     struct svf_blk_shadow *s;
     sv_blkif_request_t *req = take(r, SV_BLKIF_OP_DISCARD, sector, cookie, &s);
-    svf_blkif_request_discard_t *d = (svf_blkif_request_discard_t *)(void *)req;
-    d->flag = secure ? SVF_BLKIF_DISCARD_SECURE : 0;
+    sv_blkif_request_discard_t *d = (sv_blkif_request_discard_t *)(void *)req;
+    d->flag = secure ? SV_BLKIF_DISCARD_FLAG_SECURE : 0;
     d->nr_sectors = nr_sectors;
     return SV_STATUS_OK;
 }

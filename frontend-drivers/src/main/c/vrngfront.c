@@ -43,16 +43,16 @@ int svf_rng_open(svf_rng_t **out, unsigned id, const svf_rng_options_t *opts) {
     if (!g) return SV_STATUS_ENOMEM;
     if (opts) g->opts = *opts;
     if (!g->opts.pool_pages) g->opts.pool_pages = 8;
-    if (g->opts.pool_pages > SVF_VRNG_SLOTS) g->opts.pool_pages = SVF_VRNG_SLOTS;
+    if (g->opts.pool_pages > SV_VRNG_RING_SLOTS) g->opts.pool_pages = SV_VRNG_RING_SLOTS;
     if (!g->opts.io_timeout_ns) g->opts.io_timeout_ns = SVF_DEFAULT_IO_TIMEOUT_NS;
     svf_front_t *f = &g->front;
     f->quiet = g->opts.quiet;
     int rc = svf_front_init(f, "vrng", id, g->opts.connect_timeout_ns);
     if (rc) goto out_free;
     if ((rc = svf_front_wait_initwait(f))) goto out_free;
-    uint64_t max = SVF_VRNG_MAX_LENGTH;
+    uint64_t max = SV_VRNG_MAX_LENGTH;
     svf_front_read_backend_u64(f, "max-request-bytes", &max);
-    g->max_request = max == 0 || max > SVF_VRNG_MAX_LENGTH ? SVF_VRNG_MAX_LENGTH : (uint32_t)max;
+    g->max_request = max == 0 || max > SV_VRNG_MAX_LENGTH ? SV_VRNG_MAX_LENGTH : (uint32_t)max;
     if ((rc = svf_front_ring_page(f, &g->ring_page, &g->ring_gref))) goto out_free;
     rc = svf_pool_init(&g->pool, &svf_sdk_grant_ops, (uint16_t)f->xb.otherend_id, g->opts.pool_pages, false);
     if (rc) {

@@ -17,7 +17,7 @@ static void violation(svf_vrngring_t *r, const char *fmt, ...) {
     va_end(ap);
 }
 
-void svf_vrngring_init(svf_vrngring_t *r, svf_vrng_sring_t *sring, const svf_pool_t *pool) {
+void svf_vrngring_init(svf_vrngring_t *r, sv_vrng_sring_t *sring, const svf_pool_t *pool) {
     sv_memset(r, 0, sizeof *r);
     r->sring = sring;
     r->pool = pool;
@@ -27,28 +27,28 @@ void svf_vrngring_init(svf_vrngring_t *r, svf_vrng_sring_t *sring, const svf_poo
 }
 
 bool svf_vrngring_can_queue(const svf_vrngring_t *r) {
-    return !r->broken && sv_ring_free_requests(&r->fr, SVF_VRNG_SLOTS) > 0;
+    return !r->broken && sv_ring_free_requests(&r->fr, SV_VRNG_RING_SLOTS) > 0;
 }
 
 int svf_vrngring_queue(svf_vrngring_t *r, uint32_t page, uint16_t offset, uint32_t length, uint64_t cookie) {
     if (r->broken) return SV_STATUS_EPROTO;
-    if (length == 0 || length > SVF_VRNG_MAX_LENGTH || (uint32_t)offset + length > SVF_PAGE_SIZE) return SV_STATUS_EINVAL;
+    if (length == 0 || length > SV_VRNG_MAX_LENGTH || (uint32_t)offset + length > SVF_PAGE_SIZE) return SV_STATUS_EINVAL;
     if (!r->pool || page >= r->pool->pages) return SV_STATUS_EINVAL;
     if (!svf_vrngring_can_queue(r)) return SV_STATUS_EAGAIN;
     uint32_t idx = r->fr.req_prod_pvt++;
-    struct svf_vrng_shadow *s = &r->shadow[idx & (SVF_VRNG_SLOTS - 1)];
+    struct svf_vrng_shadow *s = &r->shadow[idx & (SV_VRNG_RING_SLOTS - 1)];
     s->cookie = cookie;
     s->id = r->next_id++;
     s->page = page;
     s->offset = offset;
     s->length = (uint16_t)length;
     s->busy = true;
-    svf_vrng_request_t *req = SV_RING_REQ(r->sring, idx);
+    sv_vrng_request_t *req = SV_RING_REQ(r->sring, idx);
     req->id = s->id;
     req->gref = svf_pool_gref(r->pool, page);
     req->offset = offset;
     req->length = (uint16_t)length;
-    req->pad = 0;
+    for (unsigned i = 0; i < sizeof req->pad; i++) req->pad[i] = 0;
     r->stats.requests++;
     r->stats.bytes += length;
     return SV_STATUS_OK;
@@ -92,8 +92,8 @@ int svf_vrngring_reap(svf_vrngring_t *r, svf_vrng_done_fn done, void *arg) {
         }
         if (avail == 0) return completed;
         while (r->fr.rsp_cons != prod) {
-            uint32_t slot = r->fr.rsp_cons & (SVF_VRNG_SLOTS - 1);
-            const volatile svf_vrng_response_t *shared = SV_RING_RSP(r->sring, r->fr.rsp_cons);
+            uint32_t slot = r->fr.rsp_cons & (SV_VRNG_RING_SLOTS - 1);
+            const volatile sv_vrng_response_t *shared = SV_RING_RSP(r->sring, r->fr.rsp_cons);
             uint32_t id = shared->id;
             int32_t status = shared->status;
             struct svf_vrng_shadow *s = &r->shadow[slot];
@@ -102,16 +102,16 @@ int svf_vrngring_reap(svf_vrngring_t *r, svf_vrng_done_fn done, void *arg) {
                           slot, id, s->busy ? s->id : 0);
                 return SV_STATUS_EPROTO;
             }
-            if (status != (int32_t)s->length && status != SVF_VRNG_STATUS_ERROR) {
+            if (status != (int32_t)s->length && status != SV_VRNG_STATUS_ERROR) {
                 violation(r, "response %u has status %d for a request of %u bytes", id, status, s->length);
                 return SV_STATUS_EPROTO;
             }
             r->fr.rsp_cons++;
             s->busy = false;
             r->stats.responses++;
-            if (status == SVF_VRNG_STATUS_ERROR) r->stats.errors++;
+            if (status == SV_VRNG_STATUS_ERROR) r->stats.errors++;
             svf_vrng_completion_t c = {s->cookie, s->page, s->offset, s->length,
-                                       status == SVF_VRNG_STATUS_ERROR ? SV_STATUS_EIO : SV_STATUS_OK};
+                                       status == SV_VRNG_STATUS_ERROR ? SV_STATUS_EIO : SV_STATUS_OK};
             if (done) done(arg, &c);
             completed++;
         }

@@ -174,7 +174,7 @@ static void test_flush_and_discard_layout(void) {
     memcpy(&v, d + 24, 8);
     CHECK_EQ_INT(v, 2048);   /* nr_sectors, Xen's offset */
     const uint8_t *d2 = (const uint8_t *)SV_RING_REQ(sring, 2);
-    CHECK_EQ_INT(d2[1], SVF_BLKIF_DISCARD_SECURE);
+    CHECK_EQ_INT(d2[1], SV_BLKIF_DISCARD_FLAG_SECURE);
     CHECK_EQ_INT(be_serve_all(0), 3);
     CHECK_EQ_INT(svf_blkring_reap(&ring, on_done, NULL), 3);
     CHECK_EQ_INT(seen[0].op, SV_BLKIF_OP_FLUSH_DISKCACHE);

@@ -12,7 +12,7 @@
 #include "svfront/vrngring.h"
 #include "test.h"
 
-static svf_vrng_sring_t *sring;
+static sv_vrng_sring_t *sring;
 static svf_pool_t pool;
 static svf_vrngring_t ring;
 static sv_back_ring_t back;
@@ -29,7 +29,7 @@ static void setup(void) {
     fake_grants_reset();
     static _Alignas(4096) uint8_t page[4096];
     memset(page, 0x33, sizeof page);
-    sring = (svf_vrng_sring_t *)page;
+    sring = (sv_vrng_sring_t *)page;
     CHECK_EQ_INT(svf_pool_init(&pool, &fake_grant_ops, 0, 8, false), 0);
     svf_vrngring_init(&ring, sring, &pool);
     memset(&back, 0, sizeof back);
@@ -40,14 +40,14 @@ static void teardown(void) { svf_pool_destroy(&pool, 0); }
 /* Serves every request: fills the range with its id's low byte, answers in the same slot. */
 static int be_serve(int32_t status_override, bool use_override) {
     int n = 0;
-    while (sv_ring_requests_to_consume(&sring->hdr, &back, SVF_VRNG_SLOTS)) {
-        svf_vrng_request_t req = *SV_RING_REQ(sring, back.req_cons);
+    while (sv_ring_requests_to_consume(&sring->hdr, &back, SV_VRNG_RING_SLOTS)) {
+        sv_vrng_request_t req = *SV_RING_REQ(sring, back.req_cons);
         CHECK_EQ_INT(back.req_cons, back.rsp_prod_pvt);   /* same slot */
         back.req_cons++;
         uint8_t *p = fake_grant_page(req.gref, 0);
         CHECK(p != NULL);
         if (p) memset(p + req.offset, (int)(req.id & 0xFF), req.length);
-        svf_vrng_response_t *rsp = SV_RING_RSP(sring, back.rsp_prod_pvt);
+        sv_vrng_response_t *rsp = SV_RING_RSP(sring, back.rsp_prod_pvt);
         back.rsp_prod_pvt++;
         rsp->id = req.id;
         rsp->status = use_override ? status_override : req.length;
@@ -67,7 +67,7 @@ static void test_roundtrip(void) {
     CHECK_EQ_INT(svf_vrngring_queue(&ring, 2, 4000, 100, 0), SV_STATUS_EINVAL);
     CHECK_EQ_INT(svf_vrngring_queue(&ring, 8, 0, 10, 0), SV_STATUS_EINVAL);
     CHECK(svf_vrngring_push(&ring));
-    svf_vrng_request_t r0 = *SV_RING_REQ(sring, 0);
+    sv_vrng_request_t r0 = *SV_RING_REQ(sring, 0);
     CHECK_EQ_INT(r0.length, 4096);
     CHECK_EQ_INT(r0.offset, 0);
     CHECK_EQ_INT(r0.gref, svf_pool_gref(&pool, 0));
@@ -80,7 +80,7 @@ static void test_roundtrip(void) {
     /* An ERROR answer. */
     svf_vrngring_queue(&ring, 0, 0, 16, 30);
     svf_vrngring_push(&ring);
-    be_serve(SVF_VRNG_STATUS_ERROR, true);
+    be_serve(SV_VRNG_STATUS_ERROR, true);
     nseen = 0;
     CHECK_EQ_INT(svf_vrngring_reap(&ring, on_done, NULL), 1);
     CHECK_EQ_INT(seen[0].status, SV_STATUS_EIO);

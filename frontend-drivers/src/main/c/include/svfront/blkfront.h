@@ -66,7 +66,7 @@ typedef struct svf_blk_options {
 typedef struct svf_blk_info {
     uint64_t sectors;             /* the disk's size in 512-byte sectors */
     uint32_t sector_size;         /* logical sector size in bytes */
-    uint32_t info;                /* SVF_VDISK_* bits */
+    uint32_t info;                /* SV_BLKIF_VDISK_* bits */
     bool readonly;
     bool flush;                   /* feature-flush-cache */
     bool discard;                 /* feature-discard */

@@ -40,22 +40,8 @@ extern "C" {
 #define SVF_BLK_MAX_SEGS SV_BLKIF_MAX_SEGMENTS_PER_REQUEST
 #define SVF_BLK_SECTORS_PER_PAGE 8u
 
-/* Xen's `info` bits (VDISK_*). */
-#define SVF_VDISK_CDROM 1u
-#define SVF_VDISK_REMOVABLE 2u
-#define SVF_VDISK_READONLY 4u
-
-/* Xen's blkif_request_discard, laid over a request slot. */
-typedef struct svf_blkif_request_discard {
-    uint8_t operation;      /* SV_BLKIF_OP_DISCARD */
-    uint8_t flag;           /* SVF_BLKIF_DISCARD_SECURE or 0 */
-    uint16_t handle;
-    uint8_t pad[4];
-    uint64_t id;
-    uint64_t sector_number; /* 512-byte sectors */
-    uint64_t nr_sectors;    /* 512-byte sectors */
-} svf_blkif_request_discard_t;
-#define SVF_BLKIF_DISCARD_SECURE 1u
+/* Xen's `info` bits (SV_BLKIF_VDISK_*) and the discard request (sv_blkif_request_discard_t) are
+ * generated from hypercall-abi's BlkifLayout into splitvisor/abi_consts.h and abi_layouts.h. */
 
 /* One segment as the caller gives it: a pool page and the sectors used in it. */
 typedef struct svf_blk_seg {

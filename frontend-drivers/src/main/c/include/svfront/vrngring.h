@@ -26,37 +26,8 @@
 extern "C" {
 #endif
 
-#define SVF_VRNG_STATUS_ERROR (-1)
-#define SVF_VRNG_MAX_LENGTH 4096u
-#define SVF_VRNG_SLOTS 128u
-
-typedef struct svf_vrng_request {
-    uint32_t id;        /* echoed in the response */
-    uint32_t gref;      /* page to fill, granted writable to the backend */
-    uint16_t offset;    /* where in the page */
-    uint16_t length;    /* 1..4096, offset + length <= 4096 (a 4096-byte request has offset 0) */
-    uint32_t pad;       /* zero */
-} svf_vrng_request_t;
-
-typedef struct svf_vrng_response {
-    uint32_t id;
-    int32_t status;     /* bytes written (== length), or SVF_VRNG_STATUS_ERROR */
-} svf_vrng_response_t;
-
-typedef union svf_vrng_slot {
-    svf_vrng_request_t req;
-    svf_vrng_response_t rsp;
-} svf_vrng_slot_t;
-
-typedef struct svf_vrng_sring {
-    sv_ring_header_t hdr;
-    svf_vrng_slot_t ring[SVF_VRNG_SLOTS];
-} svf_vrng_sring_t;
-
-_Static_assert(sizeof(svf_vrng_request_t) == 16, "vrng request");
-_Static_assert(sizeof(svf_vrng_response_t) == 8, "vrng response");
-_Static_assert(sizeof(svf_vrng_slot_t) == 16, "vrng slot");
-_Static_assert(sizeof(svf_vrng_sring_t) == 64 + 128 * 16, "vrng ring");
+/* The ring layout (sv_vrng_request_t, sv_vrng_response_t, sv_vrng_sring_t, SV_VRNG_*) is generated
+ * from hypercall-abi's VrngLayout into splitvisor/abi_layouts.h and abi_consts.h. */
 
 /* A finished request. */
 typedef struct svf_vrng_completion {
@@ -72,7 +43,7 @@ typedef struct svf_vrngring_stats {
 } svf_vrngring_stats_t;
 
 typedef struct svf_vrngring {
-    svf_vrng_sring_t *sring;
+    sv_vrng_sring_t *sring;
     sv_front_ring_t fr;
     uint32_t pushed;
     const svf_pool_t *pool;
@@ -83,13 +54,13 @@ typedef struct svf_vrngring {
         uint32_t page;
         uint16_t offset, length;
         bool busy;
-    } shadow[SVF_VRNG_SLOTS];   /* by ring slot: the response comes back in its request's slot */
+    } shadow[SV_VRNG_RING_SLOTS];   /* by ring slot: the response comes back in its request's slot */
     bool broken;
     char error[160];
     svf_vrngring_stats_t stats;
 } svf_vrngring_t;
 
-void svf_vrngring_init(svf_vrngring_t *r, svf_vrng_sring_t *sring, const svf_pool_t *pool);
+void svf_vrngring_init(svf_vrngring_t *r, sv_vrng_sring_t *sring, const svf_pool_t *pool);
 bool svf_vrngring_can_queue(const svf_vrngring_t *r);
 /* SV_STATUS_EINVAL (length 0 or above 4096, beyond the page, page not in the pool),
  * SV_STATUS_EAGAIN (ring full), SV_STATUS_EPROTO (broken). */

@@ -7,7 +7,7 @@ import io.splitvisor.backend.net.MacAddress;
 import io.splitvisor.backend.net.NetBackend;
 import io.splitvisor.backend.net.VirtualSwitch;
 import io.splitvisor.backend.vrng.VrngBackend;
-import io.splitvisor.backend.vrng.VrngLayout;
+import io.splitvisor.abi.layout.VrngLayout;
 import io.splitvisor.backend.xenbus.BackendManager;
 import io.splitvisor.backend.xenbus.DeviceAttacher;
 import io.splitvisor.backend.xenbus.DevicePaths;

@@ -130,8 +130,8 @@ final class BlockRequestHandler implements RequestHandler {
     }
 
     private int discard(ByteBuffer request) {
-        long sector = request.getLong(BlkifDiscardLayout.SECTOR_NUMBER);
-        long count = request.getLong(BlkifDiscardLayout.NR_SECTORS);
+        long sector = request.getLong(BlkifLayout.REQ_SECTOR_NUMBER);
+        long count = request.getLong(BlkifLayout.DISCARD_NR_SECTORS);
         if (image.readOnly() || !image.contains(sector, count)) {
             return BlkifLayout.STATUS_ERROR;
         }

@@ -1,5 +1,6 @@
 package io.splitvisor.backend.vrng;
 
+import io.splitvisor.abi.layout.VrngLayout;
 import io.splitvisor.backend.BackendDevice;
 import io.splitvisor.backend.BackendDriver;
 import io.splitvisor.backend.Connection;

@@ -138,7 +138,7 @@ public final class BlockFrontend implements AutoCloseable {
             b.put(0, (byte) BlkifLayout.OP_DISCARD);
             b.putLong(BlkifLayout.REQ_ID, id);
             b.putLong(BlkifLayout.REQ_SECTOR_NUMBER, sector);
-            b.putLong(io.splitvisor.backend.blk.BlkifDiscardLayout.NR_SECTORS, count);
+            b.putLong(BlkifLayout.DISCARD_NR_SECTORS, count);
             check(await(client.submit(id, b.array())), "discard");
         } finally {
             client.releaseId(id);

@@ -1,6 +1,6 @@
 package io.splitvisor.frontend.vrng;
 
-import io.splitvisor.backend.vrng.VrngLayout;
+import io.splitvisor.abi.layout.VrngLayout;
 import io.splitvisor.backend.xenbus.XenbusState;
 import io.splitvisor.frontend.FrontRing;
 import io.splitvisor.frontend.FrontendDomain;

@@ -25,6 +25,7 @@ public final class AbiLayouts {
                 SharedRing.HEADER,
                 BlkifLayout.SEGMENT,
                 BlkifLayout.REQUEST,
+                BlkifLayout.REQUEST_DISCARD,
                 BlkifLayout.RESPONSE,
                 BlkifLayout.RING.slot(),
                 BlkifLayout.RING.page(),
@@ -35,7 +36,11 @@ public final class AbiLayouts {
                 NetifLayout.RX_REQUEST,
                 NetifLayout.RX_RESPONSE,
                 NetifLayout.RX_RING.slot(),
-                NetifLayout.RX_RING.page());
+                NetifLayout.RX_RING.page(),
+                VrngLayout.REQUEST,
+                VrngLayout.RESPONSE,
+                VrngLayout.RING.slot(),
+                VrngLayout.RING.page());
     }
 
     /**
@@ -53,6 +58,7 @@ public final class AbiLayouts {
         classes.put(SharedRing.class, "SV_RING_");
         classes.put(BlkifLayout.class, "SV_BLKIF_");
         classes.put(NetifLayout.class, "SV_NETIF_");
+        classes.put(VrngLayout.class, "SV_VRNG_");
         return classes;
     }
 
@@ -61,6 +67,7 @@ public final class AbiLayouts {
         rings.put("blkif", BlkifLayout.RING);
         rings.put("netif_tx", NetifLayout.TX_RING);
         rings.put("netif_rx", NetifLayout.RX_RING);
+        rings.put("vrng", VrngLayout.RING);
         return Map.copyOf(rings);
     }
 }

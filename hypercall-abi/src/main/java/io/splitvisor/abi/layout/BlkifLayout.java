@@ -15,6 +15,12 @@ package io.splitvisor.abi.layout;
  *      | gref   | first_sect | last_sect | (pad)  |    sectors are 512 bytes,
  *      +--------+------------+-----------+--------+    0 <= first <= last <= 7
  *
+ * discard request (32 bytes, the same slot when operation is OP_DISCARD)
+ *  0          1      2        4        8                16                24               32
+ *  +----------+------+--------+--------+----------------+-----------------+----------------+
+ *  | operation| flag | handle | (pad)  | id             | sector_number   | nr_sectors     |
+ *  +----------+------+--------+--------+----------------+-----------------+----------------+
+ *
  * response (16 bytes)
  *  0                 8           9      10       12
  *  +-----------------+-----------+------+--------+------+
@@ -35,6 +41,11 @@ public final class BlkifLayout {
     public static final int STATUS_OKAY = 0;
     public static final int STATUS_ERROR = -1;
     public static final int STATUS_EOPNOTSUPP = -2;
+
+    /** Xen's {@code info} bits, published by the backend. */
+    public static final int VDISK_CDROM = 1;
+    public static final int VDISK_REMOVABLE = 2;
+    public static final int VDISK_READONLY = 4;
 
     public static final int MAX_SEGMENTS_PER_REQUEST = 11;
     public static final int SECTOR_SIZE = 512;
@@ -70,6 +81,23 @@ public final class BlkifLayout {
             .u64("id", REQ_ID, "echoed in the response")
             .u64("sector_number", REQ_SECTOR_NUMBER, "first 512-byte sector on the disk")
             .nestedArray("seg", REQ_SEGMENTS, SEGMENT, MAX_SEGMENTS_PER_REQUEST, "the data pages")
+            .build();
+
+    /** Discard {@code flag}: a secure erase was asked for (never promised by the backend). */
+    public static final int DISCARD_FLAG_SECURE = 1;
+    public static final int DISCARD_FLAG = 1;
+    public static final int DISCARD_NR_SECTORS = 24;
+    public static final int DISCARD_SIZE = 32;
+
+    public static final Layout REQUEST_DISCARD = Layout.struct("sv_blkif_request_discard", DISCARD_SIZE,
+                    "A discard request: the range's contents may be forgotten.")
+            .u8("operation", REQ_OPERATION, "OP_DISCARD")
+            .u8("flag", DISCARD_FLAG, "DISCARD_FLAG_SECURE or 0")
+            .u16("handle", REQ_HANDLE, "device handle (unused, zero)")
+            .array("pad", 4, ScalarType.U8, 4, "zero")
+            .u64("id", REQ_ID, "echoed in the response")
+            .u64("sector_number", REQ_SECTOR_NUMBER, "first 512-byte sector")
+            .u64("nr_sectors", DISCARD_NR_SECTORS, "number of 512-byte sectors")
             .build();
 
     public static final int RSP_ID = 0;

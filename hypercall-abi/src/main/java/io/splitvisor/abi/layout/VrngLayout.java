@@ -1,11 +1,9 @@
-package io.splitvisor.backend.vrng;
-
-import io.splitvisor.abi.layout.Layout;
-import io.splitvisor.abi.layout.ScalarType;
-import io.splitvisor.abi.layout.SharedRing;
+package io.splitvisor.abi.layout;
 
 /**
- * The entropy device ring ("vrng"): the worked example of docs/WRITING-A-DRIVER.md. The frontend
+ * The entropy device ring ("vrng"): the worked example of docs/WRITING-A-DRIVER.md, and the
+ * pattern for a new device's layout: it lives here, in the ABI module, so the C header guests
+ * compile against is generated from it. The frontend
  * posts a request naming a page it granted to the backend (writable), an offset and a length; the
  * backend fills that many random bytes there and answers with the count, in the request's slot.
  *
