@@ -58,20 +58,20 @@ public final class HostEventSink implements EventSink {
     private void drain(int port) {
         long bit = 1L << (port & 63);
         while (true) {
-            if ((getAndAnd(pending, port >>> 6, ~bit) & bit) != 0) {
-                IntConsumer handler = handlers.get(port);
-                if (handler != null) {
-                    try {
-                        handler.accept(port);
-                    } catch (RuntimeException e) {
-                        LOG.error("event handler for port {} failed", port, e);
-                    }
+            IntConsumer handler = handlers.get(port);
+            // No handler yet: the event stays pending until setHandler, which dispatches it.
+            if (handler != null && (getAndAnd(pending, port >>> 6, ~bit) & bit) != 0) {
+                try {
+                    handler.accept(port);
+                } catch (RuntimeException e) {
+                    LOG.error("event handler for port {} failed", port, e);
                 }
                 continue;
             }
             scheduled.set(port, 0);
             // A raise between the check above and the reset saw `scheduled` set and did not dispatch.
-            if (!isPending(port) || (masked.get(port >>> 6) & bit) != 0 || !scheduled.compareAndSet(port, 0, 1)) {
+            if (!isPending(port) || handlers.get(port) == null || (masked.get(port >>> 6) & bit) != 0
+                    || !scheduled.compareAndSet(port, 0, 1)) {
                 return;
             }
         }
