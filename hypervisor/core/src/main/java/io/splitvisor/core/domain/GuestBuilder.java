@@ -66,6 +66,17 @@ final class GuestBuilder {
                     config.kernel(), image.highestAddress(), size >> 20));
         }
         GuestMemory memory = GuestMemory.allocate(GuestLoader.regions(size));
+        try {
+            return assemble(id, config, image, engine, memory);
+        } catch (GuestImageException | RuntimeException e) {
+            memory.release();
+            throw e;
+        }
+    }
+
+    private static Parts assemble(int id, DomainConfig config, ElfImage image, Engine engine, GuestMemory memory)
+            throws GuestImageException {
+        long size = config.memoryBytes();
         GuestLoader.Layout layout = GuestLoader.load(memory, size, image, String.valueOf(config.kernel()));
         initSharedPages(memory);
 

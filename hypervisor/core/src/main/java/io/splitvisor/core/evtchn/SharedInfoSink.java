@@ -37,8 +37,25 @@ public final class SharedInfoSink implements EventSink {
         return sharedInfo + SharedInfoLayout.EVTCHN_MASK + (long) (port >>> 6) * 8;
     }
 
+    /*
+     * Every operation holds a reference to the guest's memory while it touches it: a send from
+     * another domain may race with this domain's destruction, and must then do nothing rather
+     * than reach released memory.
+     */
+
     @Override
     public void raise(int port) {
+        if (!memory.tryRetain()) {
+            return;
+        }
+        try {
+            raiseRetained(port);
+        } finally {
+            memory.release();
+        }
+    }
+
+    private void raiseRetained(int port) {
         long bit = 1L << (port & 63);
         if ((GuestAtomics.getAndOrU64(memory, pendingWord(port), bit) & bit) != 0) {
             return;   // already pending: the guest has not seen the previous one yet
@@ -59,16 +76,30 @@ public final class SharedInfoSink implements EventSink {
 
     @Override
     public void reset(int port) {
-        long keep = ~(1L << (port & 63));
-        GuestAtomics.getAndAndU64(memory, pendingWord(port), keep);
-        GuestAtomics.getAndAndU64(memory, maskWord(port), keep);
+        if (!memory.tryRetain()) {
+            return;
+        }
+        try {
+            long keep = ~(1L << (port & 63));
+            GuestAtomics.getAndAndU64(memory, pendingWord(port), keep);
+            GuestAtomics.getAndAndU64(memory, maskWord(port), keep);
+        } finally {
+            memory.release();
+        }
     }
 
     @Override
     public void unmask(int port) {
-        long bit = 1L << (port & 63);
-        if ((GuestAtomics.getAndAndU64(memory, maskWord(port), ~bit) & bit) != 0 && isPending(port)) {
-            markUpcall(port);
+        if (!memory.tryRetain()) {
+            return;
+        }
+        try {
+            long bit = 1L << (port & 63);
+            if ((GuestAtomics.getAndAndU64(memory, maskWord(port), ~bit) & bit) != 0 && isPending(port)) {
+                markUpcall(port);
+            }
+        } finally {
+            memory.release();
         }
     }
 
