@@ -95,7 +95,7 @@ class RawRunnerTest {
         Files.write(bad, elf);
         Result malformed = run(bad.toString());
         assertEquals(2, malformed.code());
-        assertEquals("raw-run: malformed ELF: machine 3 is not x86-64 (62)", malformed.err().trim());
+        assertEquals("raw-run: " + bad + " is for machine 3, not x86-64 (62)", malformed.err().trim());
         Files.write(bad, new byte[] {0x7F, 'E', 'L', 'F', 2, 1});
         assertTrue(run(bad.toString()).err().contains("too short"));
     }

@@ -8,7 +8,8 @@ import io.splitvisor.core.evtchn.PortTable;
 import io.splitvisor.core.evtchn.SharedInfoSink;
 import io.splitvisor.core.grant.GrantMaps;
 import io.splitvisor.core.grant.GrantTable;
-import io.splitvisor.core.loader.ElfImage;
+import io.splitvisor.engine.image.ElfFormatException;
+import io.splitvisor.engine.image.ElfImage;
 import io.splitvisor.core.loader.GuestImageException;
 import io.splitvisor.core.loader.GuestLoader;
 import io.splitvisor.core.memory.GuestPhysicalMap;
@@ -51,7 +52,11 @@ final class GuestBuilder {
         } catch (IOException e) {
             throw new GuestImageException("cannot read " + kernel + ": " + e.getMessage());
         }
-        return ElfImage.parse(kernel.toString(), file);
+        try {
+            return ElfImage.parse(kernel.toString(), file);
+        } catch (ElfFormatException e) {
+            throw new GuestImageException(e.getMessage());
+        }
     }
 
     /** Everything of a new guest except its dom0 connections. */

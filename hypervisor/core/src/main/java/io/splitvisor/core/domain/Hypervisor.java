@@ -18,7 +18,7 @@ import io.splitvisor.core.grant.GrantTable;
 import io.splitvisor.core.grant.Grants;
 import io.splitvisor.core.hypercall.HypercallGate;
 import io.splitvisor.core.hypercall.StandardHypercalls;
-import io.splitvisor.core.loader.ElfImage;
+import io.splitvisor.engine.image.ElfImage;
 import io.splitvisor.core.loader.GuestImageException;
 import io.splitvisor.core.loader.GuestLoader;
 import io.splitvisor.core.memory.GuestPhysicalMap;

@@ -6,6 +6,7 @@ import io.splitvisor.abi.proto.StartInfo;
 import io.splitvisor.core.memory.GuestPhysicalMap;
 import io.splitvisor.engine.DescriptorTable;
 import io.splitvisor.engine.GuestMemory;
+import io.splitvisor.engine.image.ElfImage;
 import io.splitvisor.engine.Gpr;
 import io.splitvisor.engine.MemoryRegion;
 import io.splitvisor.engine.RegisterState;

@@ -2,6 +2,7 @@ package io.splitvisor.core.loader;
 
 import io.splitvisor.core.memory.GuestPhysicalMap;
 import io.splitvisor.engine.GuestMemory;
+import io.splitvisor.engine.image.ElfImage;
 
 import java.util.List;
 

@@ -2,6 +2,8 @@ package io.splitvisor.core.loader;
 
 import io.splitvisor.core.memory.GuestPhysicalMap;
 import io.splitvisor.engine.GuestMemory;
+import io.splitvisor.engine.image.ElfFormatException;
+import io.splitvisor.engine.image.ElfImage;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -28,7 +30,7 @@ class LoaderTest {
     }
 
     private static String refusal(byte[] file) {
-        return assertThrows(GuestImageException.class, () -> ElfImage.parse("g.elf", file)).getMessage();
+        return assertThrows(ElfFormatException.class, () -> ElfImage.parse("g.elf", file)).getMessage();
     }
 
     @Test

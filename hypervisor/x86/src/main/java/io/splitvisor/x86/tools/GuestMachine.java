@@ -4,7 +4,8 @@ import io.splitvisor.engine.CpuidModel;
 import io.splitvisor.engine.GuestMemory;
 import io.splitvisor.engine.MemoryRegion;
 import io.splitvisor.x86.exec.InterpreterVcpu;
-import io.splitvisor.x86.loader.ElfImage;
+import io.splitvisor.engine.image.ElfFormatException;
+import io.splitvisor.engine.image.ElfImage;
 import io.splitvisor.x86.loader.LongModeSetup;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,8 +21,13 @@ public final class GuestMachine {
 
     public static GuestRun.Outcome run(Path elf, long maxInstructions) throws IOException {
         GuestMemory memory = GuestMemory.allocate(new MemoryRegion(0, RAM));
-        ElfImage image = ElfImage.parse(Files.readAllBytes(elf));
-        image.load(memory);
+        ElfImage image;
+        try {
+            image = ElfImage.parse(elf.toString(), Files.readAllBytes(elf));
+            image.copyInto(memory);
+        } catch (ElfFormatException e) {
+            throw new IOException(e.getMessage());
+        }
         try (InterpreterVcpu vcpu = new InterpreterVcpu(memory, CpuidModel.standard())) {
             vcpu.setState(LongModeSetup.build(memory, TABLES, image.entry(), RAM));
             vcpu.setStringIoBatching(true);

@@ -6,7 +6,8 @@ import io.splitvisor.engine.MemoryRegion;
 import io.splitvisor.engine.RegisterState;
 import io.splitvisor.x86.disasm.Disassembler;
 import io.splitvisor.x86.exec.InterpreterVcpu;
-import io.splitvisor.x86.loader.ElfImage;
+import io.splitvisor.engine.image.ElfFormatException;
+import io.splitvisor.engine.image.ElfImage;
 import io.splitvisor.x86.loader.LongModeSetup;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -77,7 +78,7 @@ public final class RawRunner implements Callable<Integer> {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new RawRunner(out));
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-            if (ex instanceof IllegalArgumentException || ex instanceof IOException) {
+            if (ex instanceof IllegalArgumentException || ex instanceof IOException || ex instanceof ElfFormatException) {
                 err.println("raw-run: " + ex.getMessage());
                 return 2;
             }
@@ -88,7 +89,7 @@ public final class RawRunner implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, ElfFormatException {
         List<MemoryRegion> regions = new ArrayList<>();
         for (String m : memory.isEmpty() ? List.of("0:64M") : memory) {
             int colon = m.indexOf(':');
@@ -108,8 +109,8 @@ public final class RawRunner implements Callable<Integer> {
         long start;
         boolean elf = bytes.length >= 4 && bytes[0] == 0x7F && bytes[1] == 'E' && bytes[2] == 'L' && bytes[3] == 'F';
         if (elf) {
-            ElfImage image = ElfImage.parse(bytes);
-            image.load(mem);
+            ElfImage image = ElfImage.parse(file.toString(), bytes);
+            image.copyInto(mem);
             start = image.entry();
         } else {
             long at = RegisterJson.number(loadAddress, "--load-address");
