@@ -2,34 +2,26 @@ package io.splitvisor.backend.blk;
 
 import io.splitvisor.abi.layout.BlkifLayout;
 import io.splitvisor.backend.DeviceException;
+import io.splitvisor.core.devices.RawImage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
- * A raw disk image file (sparse files welcome) in 512-byte sectors. Positional I/O only, so
- * nothing outside a request's range is ever touched; {@link #flush()} is {@code fsync}
- * ({@link FileChannel#force(boolean) force(true)}), after which every completed write survives a
- * crash of this process or the host.
+ * A raw disk image file (sparse files welcome) in 512-byte sectors, as the block backend sees it:
+ * the core's {@link RawImage} (which the emulated ATA disk uses too, so both paths serve the same
+ * images the same way) with the backend's one-line {@link DeviceException} when it cannot be opened.
+ * Positional I/O only, so nothing outside a request's range is ever touched; {@link #flush()} is
+ * {@code fsync}, after which every completed write survives a crash of this process or the host.
  */
 public final class BlockImage implements AutoCloseable {
     public static final int SECTOR = BlkifLayout.SECTOR_SIZE;
 
-    private final Path path;
-    private final FileChannel channel;
-    private final boolean readOnly;
-    private final long sectors;
+    private final RawImage raw;
 
-    private BlockImage(Path path, FileChannel channel, boolean readOnly, long sectors) {
-        this.path = path;
-        this.channel = channel;
-        this.readOnly = readOnly;
-        this.sectors = sectors;
+    private BlockImage(RawImage raw) {
+        this.raw = raw;
     }
 
     /**
@@ -38,76 +30,53 @@ public final class BlockImage implements AutoCloseable {
      * @throws DeviceException with a one-line reason when the file cannot be used
      */
     public static BlockImage open(Path path, boolean readOnly) {
-        if (!Files.isRegularFile(path)) {
-            throw new DeviceException(path + ": " + (Files.exists(path) ? "not a regular file" : "no such file"));
-        }
         try {
-            FileChannel ch = readOnly ? FileChannel.open(path, StandardOpenOption.READ)
-                    : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            return new BlockImage(path, ch, readOnly, ch.size() / SECTOR);
-        } catch (NoSuchFileException e) {
-            throw new DeviceException(path + ": no such file");
-        } catch (IOException | SecurityException e) {
-            throw new DeviceException(path + ": cannot open " + (readOnly ? "for reading" : "for reading and writing")
-                    + ": " + e.getMessage());
+            return new BlockImage(RawImage.open(path, readOnly));
+        } catch (IOException e) {
+            throw new DeviceException(e.getMessage());
         }
+    }
+
+    /** The shared image underneath. */
+    public RawImage raw() {
+        return raw;
     }
 
     public Path path() {
-        return path;
+        return raw.path();
     }
 
     public boolean readOnly() {
-        return readOnly;
+        return raw.readOnly();
     }
 
     /** Size in 512-byte sectors. */
     public long sectors() {
-        return sectors;
+        return raw.sectors();
     }
 
     /** True when {@code count} sectors from {@code sector} lie inside the image (unsigned, overflow-safe). */
     public boolean contains(long sector, long count) {
-        return Long.compareUnsigned(sector, sectors) <= 0 && Long.compareUnsigned(count, sectors - sector) <= 0;
+        return raw.contains(sector, count);
     }
 
     /** Fills {@code dst} (position to limit) from sector {@code sector}; bytes past the end of the file read as zero. */
     public void read(long sector, ByteBuffer dst) throws IOException {
-        long pos = sector * SECTOR;
-        while (dst.hasRemaining()) {
-            int n = channel.read(dst, pos);
-            if (n < 0) {
-                while (dst.hasRemaining()) {
-                    dst.put((byte) 0);
-                }
-                return;
-            }
-            pos += n;
-        }
+        raw.read(sector, dst);
     }
 
     /** Writes {@code src} (position to limit) at sector {@code sector}. The caller checked the range. */
     public void write(long sector, ByteBuffer src) throws IOException {
-        if (readOnly) {
-            throw new IOException(path + " is read-only");
-        }
-        long pos = sector * SECTOR;
-        while (src.hasRemaining()) {
-            pos += channel.write(src, pos);
-        }
+        raw.write(sector, src);
     }
 
     /** fsync: data and metadata of every completed write reach the disk before this returns. */
     public void flush() throws IOException {
-        channel.force(true);
+        raw.flush();
     }
 
     @Override
     public void close() {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // nothing left to do
-        }
+        raw.close();
     }
 }

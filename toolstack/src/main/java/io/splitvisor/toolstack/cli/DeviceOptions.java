@@ -3,6 +3,8 @@ package io.splitvisor.toolstack.cli;
 import io.splitvisor.backend.DeviceException;
 import io.splitvisor.backend.Dom0Backends;
 import io.splitvisor.backend.net.MacAddress;
+import io.splitvisor.core.devices.EmulatedDevice;
+import io.splitvisor.core.devices.emulated.EmulatedDevices;
 import io.splitvisor.core.domain.Domain;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
@@ -26,6 +28,10 @@ import java.util.Stack;
  *   --rng               the entropy device (vrng 0)
  *   --console NAME      a secondary console (console 1, 2, ...), printed as [domid:guest/NAME]
  * </pre>
+ * and the emulated PC devices (port I/O, every access an exit; PLATFORM.md section 7):
+ * <pre>
+ *   --uart              a 16550A UART at 0x3F8 on the guest's console
+ * </pre>
  */
 public final class DeviceOptions {
     @Option(names = "--disk", paramLabel = "IMAGE[:ro]",
@@ -41,6 +47,9 @@ public final class DeviceOptions {
 
     @Option(names = "--console", paramLabel = "NAME", description = "attach a secondary console named NAME")
     private List<String> consoles = new ArrayList<>();
+
+    @Option(names = "--uart", description = "attach an emulated 16550A UART at 0x3F8 on the guest's console")
+    private boolean uart;
 
     /** A parsed --disk. */
     record Disk(Path image, boolean readOnly) {
@@ -89,6 +98,15 @@ public final class DeviceOptions {
             return new Disk(Path.of(text.substring(0, text.length() - 3)), false);
         }
         return new Disk(Path.of(text), false);
+    }
+
+    /** The emulated devices to build each guest with. */
+    List<EmulatedDevice> emulated() {
+        List<EmulatedDevice> list = new ArrayList<>();
+        if (uart) {
+            list.add(EmulatedDevices.uart());
+        }
+        return list;
     }
 
     /**

@@ -72,7 +72,8 @@ final class RunCommand implements Callable<Integer> {
                 Path elf = guests.get(i);
                 String cmdline = cmdlines.isEmpty() ? "" : cmdlines.get(cmdlines.size() == 1 ? 0 : i);
                 String name = elf.getFileName().toString().replaceFirst("\\.elf$", "");
-                Domain guest = session.add(new DomainConfig(name, elf, memory, cmdline, engine, trace));
+                Domain guest = session.add(new DomainConfig(name, elf, memory, cmdline, engine, trace)
+                        .withDevices(devices.emulated()));
                 if (!devices.none()) {
                     devices.attach(session.backends(), guest);
                 }

@@ -79,7 +79,7 @@ class DeviceOptionsTest {
         Path img = dir.resolve("d.img");
         Files.write(img, new byte[64 * 512]);
         Run r = run("run", hello.toString(), "--disk", img.toString(), "--disk", img + ":ro", "--nic", "--nic",
-                "00:16:3e:00:00:42", "--rng", "--console", "log", "--timeout", "60");
+                "00:16:3e:00:00:42", "--rng", "--console", "log", "--uart", "--timeout", "60");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("[1:hello]"), r.out());
     }

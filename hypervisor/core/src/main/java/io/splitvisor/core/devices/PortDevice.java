@@ -15,4 +15,31 @@ public interface PortDevice {
 
     /** An OUT of {@code value} ({@code size} bytes) to {@code port}. */
     void out(int port, int size, long value);
+
+    /**
+     * A batched REP INS: {@code count} elements of {@code size} bytes read from {@code port} into {@code dst}
+     * (little-endian), in order. By default one {@link #in} per element; a device with a data port moves blocks.
+     */
+    default void inString(int port, int size, int count, byte[] dst) {
+        for (int i = 0; i < count; i++) {
+            long v = in(port, size);
+            for (int k = 0; k < size; k++) {
+                dst[i * size + k] = (byte) (v >>> (8 * k));
+            }
+        }
+    }
+
+    /**
+     * A batched REP OUTS: {@code count} elements of {@code size} bytes from {@code src} (little-endian, consumed)
+     * written to {@code port} in order. By default one {@link #out} per element.
+     */
+    default void outString(int port, int size, int count, java.nio.ByteBuffer src) {
+        for (int i = 0; i < count; i++) {
+            long v = 0;
+            for (int k = 0; k < size; k++) {
+                v |= (src.get() & 0xFFL) << (8 * k);
+            }
+            out(port, size, v);
+        }
+    }
 }

@@ -1,6 +1,9 @@
 package io.splitvisor.core.domain;
 
+import io.splitvisor.core.devices.EmulatedDevice;
+
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -12,15 +15,23 @@ import java.util.Objects;
  * @param cmdline          passed to the guest in its start info
  * @param engine           "interp", "kvm" or "auto"
  * @param traceHypercalls  log every hypercall of this domain
+ * @param devices          emulated devices attached to the domain's I/O ports at creation (none by default;
+ *                         see {@code io.splitvisor.core.devices.emulated.EmulatedDevices})
  */
 public record DomainConfig(String name, Path kernel, long memoryBytes, String cmdline, String engine,
-                           boolean traceHypercalls) {
+                           boolean traceHypercalls, List<EmulatedDevice> devices) {
     public static final long DEFAULT_MEMORY = 64L << 20;
 
     public DomainConfig {
         Objects.requireNonNull(name, "name");
         cmdline = cmdline == null ? "" : cmdline;
         engine = engine == null ? "auto" : engine;
+        devices = devices == null ? List.of() : List.copyOf(devices);
+    }
+
+    /** A configuration without emulated devices. */
+    public DomainConfig(String name, Path kernel, long memoryBytes, String cmdline, String engine, boolean traceHypercalls) {
+        this(name, kernel, memoryBytes, cmdline, engine, traceHypercalls, List.of());
     }
 
     public static DomainConfig guest(String name, Path kernel) {
@@ -28,18 +39,23 @@ public record DomainConfig(String name, Path kernel, long memoryBytes, String cm
     }
 
     public DomainConfig withMemory(long bytes) {
-        return new DomainConfig(name, kernel, bytes, cmdline, engine, traceHypercalls);
+        return new DomainConfig(name, kernel, bytes, cmdline, engine, traceHypercalls, devices);
     }
 
     public DomainConfig withCmdline(String line) {
-        return new DomainConfig(name, kernel, memoryBytes, line, engine, traceHypercalls);
+        return new DomainConfig(name, kernel, memoryBytes, line, engine, traceHypercalls, devices);
     }
 
     public DomainConfig withEngine(String kind) {
-        return new DomainConfig(name, kernel, memoryBytes, cmdline, kind, traceHypercalls);
+        return new DomainConfig(name, kernel, memoryBytes, cmdline, kind, traceHypercalls, devices);
     }
 
     public DomainConfig withTrace(boolean trace) {
-        return new DomainConfig(name, kernel, memoryBytes, cmdline, engine, trace);
+        return new DomainConfig(name, kernel, memoryBytes, cmdline, engine, trace, devices);
+    }
+
+    /** The same configuration with {@code list} as its emulated devices (attached in order). */
+    public DomainConfig withDevices(List<EmulatedDevice> list) {
+        return new DomainConfig(name, kernel, memoryBytes, cmdline, engine, traceHypercalls, list);
     }
 }

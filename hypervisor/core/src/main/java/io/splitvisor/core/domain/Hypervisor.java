@@ -6,6 +6,7 @@ import io.splitvisor.abi.AbiConstants;
 import io.splitvisor.abi.proto.ShutdownReason;
 import io.splitvisor.abi.proto.Virq;
 import io.splitvisor.core.console.ConsoleRingBackend;
+import io.splitvisor.core.devices.EmulatedDevice;
 import io.splitvisor.core.devices.IoBus;
 import io.splitvisor.core.devices.PlatformPorts;
 import io.splitvisor.core.evtchn.EventChannels;
@@ -32,6 +33,7 @@ import io.splitvisor.engine.MemoryRegion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
@@ -151,6 +153,7 @@ public final class Hypervisor implements AutoCloseable {
         d.setMeters(meters.forDomain(id));
         GuestContext ctx = parts.context();
         registry.put(d);
+        List<AutoCloseable> attached = new ArrayList<>();
         try {
             int consolePort = connectConsole(d);
             int storePort = connectStore(d);
@@ -159,12 +162,14 @@ public final class Hypervisor implements AutoCloseable {
             GuestLoader.writeStartInfo(d.memory(), GuestBuilder.startInfo(d, config, parts.layout(), consolePort, storePort));
             IoBus bus = new IoBus(d.toString());
             PlatformPorts.attach(bus, d, gate, events, meters, this::shutdown);
+            attachDevices(d, bus, config.devices(), attached);
             VcpuRunner runner = new VcpuRunner(d, ctx, bus, meters, (dom, reason, address) -> crash(dom, reason, address));
             Thread thread = new Thread(runner, "vcpu-" + id + "-" + config.name());
             thread.setDaemon(true);
             ctx.setThread(thread);
             meters.guestInstructions(id, ctx.vcpu(), v -> v.retiredInstructions());
         } catch (RuntimeException | GuestImageException e) {
+            releaseDevices(d, attached);
             events.closeAll(d);
             if (store.isIntroduced(id)) {
                 store.releaseDomain(id);
@@ -174,9 +179,43 @@ public final class Hypervisor implements AutoCloseable {
             releaseMemory(d);
             throw e;
         }
+        if (!attached.isEmpty()) {
+            d.ended().whenComplete((info, failure) -> releaseDevices(d, attached));
+        }
         meters.domainsCreated().increment();
         LOG.info("created {}: {} MiB, entry 0x{}", d, config.memoryBytes() >> 20, Long.toHexString(image.entry()));
         return d;
+    }
+
+    /**
+     * Attaches the configured emulated devices to the domain's bus, in order, collecting what each returns to
+     * release; a device whose resource cannot be used fails the creation with a one-line message.
+     */
+    private static void attachDevices(Domain d, IoBus bus, List<EmulatedDevice> devices, List<AutoCloseable> attached)
+            throws GuestImageException {
+        for (EmulatedDevice device : devices) {
+            try {
+                attached.add(device.attach(d, bus));
+            } catch (java.io.IOException e) {
+                throw new GuestImageException(device.name() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** Releases a domain's emulated devices once it has ended (they tolerate a vCPU still finishing an access). */
+    private static void releaseDevices(Domain d, List<AutoCloseable> attached) {
+        List<AutoCloseable> toClose;
+        synchronized (attached) {
+            toClose = new ArrayList<>(attached);
+            attached.clear();
+        }
+        for (AutoCloseable c : toClose) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("{}: releasing an emulated device failed: {}", d, e.toString());
+            }
+        }
     }
 
     /** A domain driven from Java (a frontend written in Java) with {@code memoryBytes} of memory for its pages. */

@@ -28,6 +28,7 @@ final class VcpuRunner implements Runnable {
     private final IoBus bus;
     private final Ending ending;
     private final Counter[] exitCounters = new Counter[ExitReason.values().length];
+    private final Counter[] deviceExitCounters;
     private boolean reportedMmio;
 
     VcpuRunner(Domain domain, GuestContext context, IoBus bus, CoreMeters meters, Ending ending) {
@@ -37,6 +38,11 @@ final class VcpuRunner implements Runnable {
         this.ending = ending;
         for (ExitReason r : ExitReason.values()) {
             exitCounters[r.ordinal()] = meters.exits(r.name().toLowerCase(java.util.Locale.ROOT), domain.domid());
+        }
+        java.util.List<io.splitvisor.core.devices.PortDevice> devices = bus.devices();
+        deviceExitCounters = new Counter[devices.size()];
+        for (int i = 0; i < devices.size(); i++) {
+            deviceExitCounters[i] = meters.deviceExits(devices.get(i).name(), domain.domid());
         }
     }
 
@@ -64,8 +70,20 @@ final class VcpuRunner implements Runnable {
     }
 
     private void handle(Vcpu vcpu, Exit exit) {
+        if (exit.isIo()) {
+            int device = bus.deviceIndex(exit.port());
+            if (device >= 0) {
+                deviceExitCounters[device].increment();
+            }
+        }
         switch (exit.reason()) {
-            case IO_OUT -> bus.out(exit.port(), exit.size(), exit.data());
+            case IO_OUT -> {
+                if (exit.count() > 1) {   // a batched REP OUTS: the elements go to the device in order
+                    bus.outString(exit.port(), exit.size(), exit.count(), exit.stringData());
+                } else {
+                    bus.out(exit.port(), exit.size(), exit.data());
+                }
+            }
             case IO_IN -> vcpu.completeIn(bus.in(exit.port(), exit.size()));
             case MMIO_READ -> {
                 noDevice(exit);

@@ -17,6 +17,8 @@ public final class CoreMeters {
     public static final String HYPERCALL_ERRORS = "splitvisor.hypercall.errors";
     public static final String EXITS = "splitvisor.exits";
     public static final String EVENTS = "splitvisor.events";
+    /** Port-I/O exits by device (a batched string I/O exit counts once), for exits per MiB of emulated I/O. */
+    public static final String DEVICE_EXITS = "splitvisor.device.exits";
     public static final String GRANT_OPERATIONS = "splitvisor.grant.operations";
     public static final String GUEST_INSTRUCTIONS = "splitvisor.guest.instructions";
     public static final String DOMAINS_CREATED = "splitvisor.domains.created";
@@ -52,6 +54,11 @@ public final class CoreMeters {
 
     public Counter exits(String reason, int domid) {
         return counter(EXITS, "reason", reason, "domain", Integer.toString(domid));
+    }
+
+    /** Port-I/O exits that reached {@code device} (its {@code PortDevice.name()}) in domain {@code domid}. */
+    public Counter deviceExits(String device, int domid) {
+        return counter(DEVICE_EXITS, "device", device, "domain", Integer.toString(domid));
     }
 
     public Counter events(int domid) {
