@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code ./splitvisor}: the command line entry point. */
 @Command(name = "splitvisor", mixinStandardHelpOptions = true, versionProvider = SplitvisorCli.Version.class,
         description = "A Xen-inspired paravirtualization platform on the JVM.",
-        subcommands = {DemoCommand.class, RunCommand.class, RawCommand.class, BenchCommand.class, CatFsCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, RawCommand.class, BenchCommand.class, IoBenchCommand.class, CatFsCommand.class,
             AbiCommand.class, CommandLine.HelpCommand.class})
 public final class SplitvisorCli implements Runnable {
 

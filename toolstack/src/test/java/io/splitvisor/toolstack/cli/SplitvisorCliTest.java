@@ -70,4 +70,25 @@ class SplitvisorCliTest {
         assertEquals(0, r.code());
         assertTrue(r.out().contains("guest ABI 1.0"), r.out());
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "--cases seq,fly          | unknown case 'fly' (expected seq, rand, rtt, flood or console)",
+        "--paths pv,virtio        | unknown I/O path 'virtio' (expected pv or emulated)",
+        "--mib 0                  | bench: --mib must be 1 to 1024",
+        "--mib lots               | Invalid value for option '--mib'",
+        "--runs 0                 | bench: --runs must be 1 to 1000 and --warmup 0 to 1000",
+        "--rand-ops 5000          | bench: --rand-ops must be 1 to 4096",
+        "--xfer 0                 | bench: --xfer must be 1 to 16384 KiB",
+        "--timeout 0              | bench: --timeout must be at least 1 second",
+        "--guest /nonexistent.elf | bench: the benchmark guest /nonexistent.elf is missing",
+    })
+    void benchRefusesBadOptionsInOneLine(String args, String problem) {
+        Run r = run(("bench " + args.trim()).split(" "));
+        assertEquals(2, r.code(), r.out() + r.err());
+        String first = r.err().lines().findFirst().orElse("");
+        assertTrue(first.startsWith("splitvisor: ") && first.contains(problem.trim()), r.err());
+        assertTrue(r.err().lines().skip(1).allMatch(l -> l.equals("Try 'splitvisor --help'.")), r.err());
+        assertEquals("", r.out(), "nothing was run");
+    }
 }
