@@ -17,7 +17,7 @@
  *   randops=N       random reads (default 256, at most 4096)
  *   rtts=N          round trips (default 1000); rttsize=B frame bytes (default 64)
  *   frames=N        flood frames (default 2000); framesize=B (default 1514); window=W (default 32)
- *   lines=K         console lines of 78 characters (default 1000)
+ *   lines=K         console lines of 86 characters and a newline (default 1000)
  *   seed=N          data pattern seed (default 1; the peer needs the same)
  *   marks           stop at each case's begin and end marks until the host sends "go" on console 0
  *   timeout=S       seconds to wait for a device, the peer or the host (default 60)

@@ -52,7 +52,7 @@ class IoBenchTest {
     }
 
     private static void assertCorrectRuns(String path) {
-        long[] bytes = {1 << 20, 1 << 20, 16 * 4096, 20 * 64 * 2, 64 * 1514, 40 * 78};
+        long[] bytes = {1 << 20, 1 << 20, 16 * 4096, 20 * 64 * 2, 64 * 1514, 40 * 87};   // console: 86 characters and a newline a line
         for (int i = 0; i < ROWS.size(); i++) {
             Map<String, String> r = runs.get(ROWS.get(i) + "/" + path);
             assertTrue(r != null, ROWS.get(i) + " on " + path + " has a result: " + bench.all());

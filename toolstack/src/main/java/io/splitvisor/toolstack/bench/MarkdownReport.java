@@ -27,7 +27,7 @@ public final class MarkdownReport {
         b.append(String.format(Locale.ROOT, "- Commit %s, %s%n", m.commit(), m.date()));
         b.append(String.format(Locale.ROOT, "- Cases: sequential %d MiB in %d KiB transfers (write + flush, then read; verified), "
                         + "%d random 4 KiB reads (verified), %d round trips of 64-byte frames, a flood of %d 1514-byte frames "
-                        + "(window 32, counted and verified by the peer), %d console lines of 78 characters%n",
+                        + "(window 32, counted and verified by the peer), %d console lines of 86 characters%n",
                 s.mib(), s.xferKib(), s.randOps(), s.rtts(), s.frames(), s.lines()));
         b.append(String.format(Locale.ROOT, "- %d warm-up and %d measured runs per path and engine; medians over the runs, "
                 + "throughput with its min-max; latencies are the guest's per-operation times (a transfer, a read, a round "
