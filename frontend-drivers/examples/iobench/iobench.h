@@ -54,6 +54,8 @@ typedef struct iob_config {
 int iob_mark(const iob_config_t *cfg, const char *edge, const char *name);
 /* Prints the result line of a case. */
 void iob_report(const iob_config_t *cfg, const iob_result_t *r);
+/* Prints "iobench: skipped case=NAME io=PATH reason=..." for a case this guest cannot run. */
+void iob_skip(const iob_config_t *cfg, const char *name, const char *reason);
 /* Prints "iobench: FAILED: what (status)" and returns 1. */
 int iob_failed(const char *what, int rc);
 

@@ -30,6 +30,7 @@
  *     transfer, a 4 KiB read, a round trip, a frame sent, a line written), E the verification
  *     failures (or lost round trips); net cases add frame=, rtt resent=, flood sent= received=
  *     lost= stalls= peer_ns=
+ *   iobench: skipped case=CASE io=PATH reason=WORDS   (this build has no driver for its device there)
  *   iobench: ok                      (exit 0) or iobench: FAILED: reason (exit 1; 2 for bad options)
  */
 #include "iobench.h"

@@ -57,6 +57,10 @@ int iob_failed(const char *what, int rc) {
     return 1;
 }
 
+void iob_skip(const iob_config_t *cfg, const char *name, const char *reason) {
+    sv_printf("iobench: skipped case=%s io=%s reason=%s\n", name, iob_path_name(cfg->path), reason);
+}
+
 int iob_mark(const iob_config_t *cfg, const char *edge, const char *name) {
     sv_printf("iobench: mark %s %s\n", edge, name);
     if (!cfg->marks) return 0;

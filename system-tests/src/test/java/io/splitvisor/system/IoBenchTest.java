@@ -47,35 +47,46 @@ class IoBenchTest {
         }
     }
 
-    private static String skipReason(String path) {
-        return bench.out().lines().filter(l -> l.startsWith("not measured: " + path + " on interp: ")).findFirst().orElse(null);
+    /** The "not measured" line naming this row on this path, or null. */
+    private static String notMeasured(String path, String row) {
+        return bench.out().lines().filter(l -> l.startsWith("not measured: " + path + " on interp")
+                && (l.startsWith("not measured: " + path + " on interp: ") || l.matches(".*[(, ]" + row + "[,)].*")))
+                .findFirst().orElse(null);
     }
 
-    private static void assertCorrectRuns(String path) {
-        long[] bytes = {1 << 20, 1 << 20, 16 * 4096, 20 * 64 * 2, 64 * 1514, 40 * 87};   // console: 86 characters and a newline a line
+    private static final long[] BYTES = {1 << 20, 1 << 20, 16 * 4096, 20 * 64 * 2, 64 * 1514, 40 * 87};   // console: 86 characters and a newline a line
+
+    /** Every row of the path either moved all its bytes with no wrong data, or is reported as not measured; returns how many ran. */
+    private static int assertCorrectOrReported(String path) {
+        int measured = 0;
         for (int i = 0; i < ROWS.size(); i++) {
             Map<String, String> r = runs.get(ROWS.get(i) + "/" + path);
-            assertTrue(r != null, ROWS.get(i) + " on " + path + " has a result: " + bench.all());
+            if (r == null) {
+                assertTrue(notMeasured(path, ROWS.get(i)) != null, ROWS.get(i) + " on " + path + " has a result or a reason: " + bench.all());
+                continue;
+            }
+            measured++;
             assertEquals("0", r.get("errors"), ROWS.get(i) + " found no wrong data");
-            assertEquals(Long.toString(bytes[i]), r.get("bytes"), ROWS.get(i) + " moved all its bytes");
+            assertEquals(Long.toString(BYTES[i]), r.get("bytes"), ROWS.get(i) + " moved all its bytes");
             assertTrue(Long.parseLong(r.get("guest_ns")) > 0 && Long.parseLong(r.get("exits")) > 0, r.toString());
         }
+        return measured;
     }
 
     @Test
     void thePvPathMovesAndChecksEveryByte() {
-        assertTrue(skipReason("pv") == null, bench.all());
-        assertCorrectRuns("pv");
+        assertEquals(ROWS.size(), assertCorrectOrReported("pv"), "every case runs on the PV path: " + bench.all());
         assertTrue(bench.out().lines().anyMatch(l -> l.startsWith("seq-write") && l.contains(" pv ")), bench.out());
     }
 
     @Test
-    void theEmulatedPathMovesAndChecksEveryByte() {
-        String skipped = skipReason("emulated");
-        Assumptions.assumeTrue(skipped == null, () -> skipped);
-        assertEquals(0, bench.code(), bench.all());
-        assertCorrectRuns("emulated");
-        assertTrue(bench.out().lines().anyMatch(l -> l.startsWith("seq-write") && l.contains("x emulated")), bench.out());
+    void theEmulatedPathMovesAndChecksEveryByteItHasDevicesFor() {
+        int measured = assertCorrectOrReported("emulated");
+        Assumptions.assumeTrue(measured > 0, () -> "no case has its emulated devices and drivers in this build: "
+                + bench.out().lines().filter(l -> l.startsWith("not measured: emulated")).toList());
+        if (runs.containsKey("seq-write/emulated")) {
+            assertTrue(bench.out().lines().anyMatch(l -> l.startsWith("seq-write") && l.contains("x emulated")), bench.out());
+        }
     }
 
     @Test
@@ -86,7 +97,7 @@ class IoBenchTest {
         String md = Files.readString(out.resolve("bench.md"));
         assertTrue(md.contains("| seq-write | pv | interp |"), md);
         assertTrue(bench.out().contains("report: " + out.resolve("bench.csv")), bench.out());
-        assertTrue(bench.code() == 0 || bench.err().contains("failed"), bench.all());
+        assertEquals(0, bench.code(), bench.all());
         String failed = bench.out().lines().filter(l -> l.contains(": failed: ")).collect(Collectors.joining("\n"));
         assertEquals("", failed, "no path failed");
     }

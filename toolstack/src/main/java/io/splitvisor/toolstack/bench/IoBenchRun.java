@@ -39,6 +39,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class IoBenchRun {
     private static final String MARK = "iobench: mark ";
+    private static final String SKIPPED = "iobench: skipped ";
+
+    /** What one run gave: its measurements, and the rows the guest could not measure. */
+    record Outcome(List<Measurement> measurements, List<Skip> skips) {
+    }
 
     private final BenchSettings settings;
     private final IoPath path;
@@ -50,6 +55,7 @@ final class IoBenchRun {
     private final Map<String, MeterSnapshot> deltas = new ConcurrentHashMap<>();
     private final List<String> results = new CopyOnWriteArrayList<>();
     private final List<String> failures = new CopyOnWriteArrayList<>();
+    private final List<Skip> skipped = new CopyOnWriteArrayList<>();
     private final AtomicLong consoleLines = new AtomicLong();
     private final AtomicLong consoleMismatches = new AtomicLong();
 
@@ -61,7 +67,7 @@ final class IoBenchRun {
         this.engines = engines;
     }
 
-    List<Measurement> execute() throws BenchException {
+    Outcome execute() throws BenchException {
         PathWiring wiring = PathWiring.of(path);
         Set<BenchCase.Device> devices = EnumSet.noneOf(BenchCase.Device.class);
         settings.cases().forEach(c -> devices.add(c.device()));
@@ -92,7 +98,7 @@ final class IoBenchRun {
             for (Domain d : domains) {
                 awaitEnd(d, d == guest ? settings.timeoutSeconds() : BenchSettings.GUEST_WAIT_SECONDS);
             }
-            return measurements();
+            return new Outcome(measurements(), List.copyOf(skipped));
         } catch (GuestImageException | DeviceException | IOException e) {
             throw new BenchException(e.getMessage());
         } finally {
@@ -132,6 +138,12 @@ final class IoBenchRun {
             guest.console().sendInput("go\n".getBytes(StandardCharsets.US_ASCII));
         } else if (line.startsWith(ResultLine.PREFIX)) {
             results.add(line);
+        } else if (line.startsWith(SKIPPED)) {
+            // "iobench: skipped case=ROW io=PATH reason=WORDS...": the guest has no driver for a device
+            String rest = line.substring(SKIPPED.length());
+            int reason = rest.indexOf("reason=");
+            String row = rest.startsWith("case=") ? rest.substring(5, Math.max(5, rest.indexOf(' '))) : rest;
+            skipped.add(new Skip(path, engine, row, reason >= 0 ? rest.substring(reason + 7) : "the guest skipped it"));
         } else if (line.startsWith("iobench: FAILED")) {
             failures.add(line.substring("iobench: ".length()));
         } else {
@@ -194,7 +206,8 @@ final class IoBenchRun {
         }
         for (BenchCase c : settings.cases()) {
             for (String row : c.rows()) {
-                if (out.stream().noneMatch(m -> m.row().equals(row))) {
+                boolean skippedByGuest = skipped.stream().anyMatch(k -> k.what().equals(row));
+                if (!skippedByGuest && out.stream().noneMatch(m -> m.row().equals(row))) {
                     throw new BenchException(row + ": the guest gave no result");
                 }
             }

@@ -40,26 +40,31 @@ public final class IoBenchmark {
             String engineProblem = engineProblem(engines, engine);
             for (IoPath path : settings.paths()) {
                 combo++;
-                String problem = engineProblem != null ? engineProblem : PathWiring.of(path).unavailable();
-                if (problem != null) {
-                    skips.add(new Skip(path, engine, problem));
-                    progress.update(String.format("[%d/%d] %s on %s: skipped (%s)", combo, combos, path.label(), engine, problem));
+                String where = String.format("[%d/%d] %s on %s", combo, combos, path.label(), engine);
+                if (engineProblem != null) {
+                    skips.add(new Skip(path, engine, Skip.ALL, engineProblem));
+                    progress.update(where + ": skipped (" + engineProblem + ")");
+                    continue;
+                }
+                BenchSettings runnable = runnableCases(settings, path, engine, skips);
+                if (runnable.cases().isEmpty()) {
+                    progress.update(where + ": skipped (no case has its devices on this path)");
                     continue;
                 }
                 for (int run = -settings.warmup(); run < settings.runs(); run++) {
-                    progress.update(String.format("[%d/%d] %s on %s: %s %d of %d", combo, combos, path.label(), engine,
-                            run < 0 ? "warm-up" : "run", run < 0 ? run + settings.warmup() + 1 : run + 1,
-                            run < 0 ? settings.warmup() : settings.runs()));
+                    progress.update(String.format("%s: %s %d of %d", where, run < 0 ? "warm-up" : "run",
+                            run < 0 ? run + settings.warmup() + 1 : run + 1, run < 0 ? settings.warmup() : settings.runs()));
                     try {
-                        List<Measurement> got = new IoBenchRun(settings, path, engine, Math.max(run, 0), engines).execute();
+                        IoBenchRun.Outcome got = new IoBenchRun(runnable, path, engine, Math.max(run, 0), engines).execute();
                         if (run >= 0) {
-                            measured.addAll(got);
+                            measured.addAll(got.measurements());
                         }
+                        got.skips().stream().filter(k -> !skips.contains(k)).forEach(skips::add);
                     } catch (BenchException e) {
-                        Skip failure = new Skip(path, engine, "failed: " + e.getMessage());
+                        Skip failure = new Skip(path, engine, Skip.ALL, "failed: " + e.getMessage());
                         failures.add(failure);
                         skips.add(failure);
-                        progress.update(String.format("[%d/%d] %s on %s: %s", combo, combos, path.label(), engine, failure.reason()));
+                        progress.update(where + ": " + failure.reason());
                         measured.removeIf(m -> m.path() == path && m.engine().equals(engine));
                         break;
                     }
@@ -67,6 +72,21 @@ public final class IoBenchmark {
             }
         }
         return new Outcome(BenchReport.of(machine, settings, measured, skips), failures);
+    }
+
+    /** The settings with only the cases whose devices {@code path} has; the others are added to {@code skips}. */
+    private static BenchSettings runnableCases(BenchSettings settings, IoPath path, String engine, List<Skip> skips) {
+        PathWiring wiring = PathWiring.of(path);
+        List<BenchCase> runnable = new ArrayList<>();
+        for (BenchCase c : settings.cases()) {
+            String problem = wiring.unavailable(c.device());
+            if (problem == null) {
+                runnable.add(c);
+            } else {
+                skips.add(new Skip(path, engine, String.join(", ", c.rows()), problem));
+            }
+        }
+        return settings.withCases(runnable);
     }
 
     /** Writes bench.csv, bench-runs.csv, bench.json, bench.md and bench.svg into {@code dir}; returns the files. */

@@ -19,7 +19,7 @@ import java.util.Map;
  *   "summaries": [{case, path, engine, runs, bytes, ops, mib_per_s, mib_per_s_min, mib_per_s_max, p50_us,
  *                  p99_us, exits_per_mib, hypercalls_per_mib, instructions_per_byte, vcpu_cpu_ms, host_cpu_ms}],
  *   "speedups": [{case, engine, pv_over_emulated}],
- *   "skipped": [{path, engine, reason}],
+ *   "skipped": [{path, engine, cases, reason}],
  *   "runs": [{case, path, engine, run, bytes, ops, guest_ns, p50_ns, p99_ns, errors, exits, hypercalls,
  *             instructions, vcpu_cpu_ns, host_cpu_ns}] }
  * </pre>
@@ -62,7 +62,8 @@ public final class JsonReport {
         }
         doc.put("speedups", speedups);
         doc.put("skipped", report.skips().stream()
-                .map(k -> (Object) object("path", k.path().label(), "engine", k.engine(), "reason", k.reason())).toList());
+                .map(k -> (Object) object("path", k.path().label(), "engine", k.engine(), "cases", k.what(), "reason", k.reason()))
+                .toList());
         List<Object> runs = new ArrayList<>();
         for (Measurement r : report.measurements()) {
             MeterSnapshot h = r.host();

@@ -55,8 +55,7 @@ public final class MarkdownReport {
         if (!report.skips().isEmpty()) {
             b.append("\n## Not measured\n\n");
             for (Skip k : report.skips()) {
-                b.append("- ").append(k.path() == null ? "all paths" : k.path().label()).append(" on ").append(k.engine())
-                        .append(": ").append(k.reason()).append('\n');
+                b.append("- ").append(k.describe()).append('\n');
             }
         }
         return b.toString();

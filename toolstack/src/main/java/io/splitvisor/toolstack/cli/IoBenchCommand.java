@@ -110,7 +110,7 @@ final class IoBenchCommand implements Callable<Integer> {
         }
         List<Path> files = IoBenchmark.write(outcome.report(), dir);
         outcome.report().summaryLines().forEach(stdout::println);
-        outcome.report().skips().forEach(s -> stdout.println("not measured: " + s.path().label() + " on " + s.engine() + ": " + s.reason()));
+        outcome.report().skips().forEach(s -> stdout.println("not measured: " + s.describe()));
         stdout.println("report: " + files.stream().map(Path::toString).reduce((a, b) -> a + ", " + b).orElse(""));
         stdout.flush();
         if (outcome.failed()) {

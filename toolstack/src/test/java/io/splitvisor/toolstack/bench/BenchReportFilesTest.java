@@ -48,8 +48,8 @@ class BenchReportFilesTest {
             runs.add(run("console", IoPath.EMULATED, i, 87_000, 0.05, 87_000, 0));
         }
         MachineInfo machine = new MachineInfo("Test CPU <\"quoted\" & odd>", 2, "JVM 17", "Linux", "abc123", "2026-01-01T00:00:00Z");
-        report = BenchReport.of(machine, settings, runs, List.of(new Skip(IoPath.PV, "kvm", "no /dev/kvm here"),
-                new Skip(IoPath.EMULATED, "kvm", "no /dev/kvm here")));
+        report = BenchReport.of(machine, settings, runs, List.of(new Skip(IoPath.PV, "kvm", Skip.ALL, "no /dev/kvm here"),
+                new Skip(IoPath.EMULATED, "kvm", Skip.ALL, "no /dev/kvm here")));
         IoBenchmark.write(report, dir);
     }
 
