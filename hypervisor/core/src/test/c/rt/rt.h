@@ -4,6 +4,8 @@
 #include "splitvisor/abi.h"
 
 extern sv_start_info_t rt_si;
+void *memset(void *d, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
 int main(void);
 void rt_debug(const char *s);
 void rt_print(const char *s);

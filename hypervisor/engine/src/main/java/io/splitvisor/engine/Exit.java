@@ -40,8 +40,10 @@ public final class Exit {
     }
 
     /**
-     * Number of elements of a string I/O instruction this exit stands for: 1 for IN, OUT and INS; for OUTS with
-     * batching on, up to a page of elements, all in {@link #stringData()} ({@link #data()} holds the first).
+     * Number of elements of a string I/O instruction this exit stands for: 1 for IN and OUT; for INS and OUTS with
+     * batching on, up to a page of elements. A string OUT carries them in {@link #stringData()} ({@link #data()}
+     * holds the first); for a string IN the host writes them into {@link #stringBuffer()} ({@code count} elements
+     * of {@code size} bytes, little-endian) and then calls {@link Vcpu#completeIn} (its argument is ignored).
      */
     public int count() {
         return count;
@@ -56,7 +58,7 @@ public final class Exit {
                 .order(java.nio.ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** Engine side: the buffer a string OUT exit is gathered into. */
+    /** The buffer of a string exit: gathered by the engine for OUT, filled by the host for IN. */
     public byte[] stringBuffer() {
         return stringBuffer;
     }
@@ -73,6 +75,16 @@ public final class Exit {
             first = first << 8 | (stringBuffer[i] & 0xFF);
         }
         this.data = first;
+        return this;
+    }
+
+    /** Engine side: a string IN exit asking for {@code count} elements of {@code size} bytes from {@code port}. */
+    public Exit stringIn(int port, int size, int count) {
+        reset(ExitReason.IO_IN);
+        this.port = port;
+        this.size = size;
+        this.count = count;
+        this.stringBytes = size * count;
         return this;
     }
 

@@ -285,4 +285,54 @@ class ExitsTest {
             assertEquals(222, r.reg(Gpr.RBX));
         }
     }
+
+    @Test
+    void repInswBatchesUpToAPageAndStoresWhatTheHostSupplies() {
+        try (Rig r = new Rig()) {
+            r.vcpu.setStringIoBatching(true);
+            // starts one byte before a page end: the first word straddles two pages, as does the word at 0x201fff
+            r.load("mov edi, 0x200fff\nmov ecx, 3000\nmov dx, 0x1f0\nrep insw\nmov eax, 1\nhlt");
+            java.util.List<Integer> counts = new java.util.ArrayList<>();
+            int next = 0;
+            Exit e;
+            while ((e = r.vcpu.run(1000)).reason() == ExitReason.IO_IN) {   // the vCPU's own exit: its buffer is filled
+                assertEquals(0x1f0, e.port());
+                assertEquals(2, e.size());
+                counts.add(e.count());
+                if (e.count() > 1) {
+                    byte[] b = e.stringBuffer();
+                    for (int i = 0; i < e.count(); i++, next++) {
+                        b[2 * i] = (byte) next;
+                        b[2 * i + 1] = (byte) (next >>> 8);
+                    }
+                    r.vcpu.completeIn(0);
+                } else {
+                    r.vcpu.completeIn(next++);
+                }
+            }
+            assertEquals(ExitReason.HLT, e.reason());
+            assertEquals(java.util.List.of(1, 2047, 1, 951), counts);
+            byte[] got = new byte[6000];
+            r.memory.read(0x200fff, got, 0, got.length);
+            for (int i = 0; i < 3000; i++) {
+                assertEquals(i & 0xFFFF, (got[2 * i] & 0xFF) | (got[2 * i + 1] & 0xFF) << 8, "word " + i);
+            }
+            assertEquals(0, r.reg(Gpr.RCX));
+            assertEquals(0x200fff + 6000, r.reg(Gpr.RDI));
+            assertEquals(1, r.reg(Gpr.RAX));
+        }
+    }
+
+    @Test
+    void repInsbIntoAnUnmappedPageFaultsBeforeAnyExit() {
+        try (Rig r = new Rig()) {
+            r.withIdt();
+            r.vcpu.setStringIoBatching(true);
+            r.load("mov rdi, 0x40000000000\nmov ecx, 100\nmov dx, 0x1f0\nrep insb\nhlt");
+            Exit e = r.run(1000);
+            assertEquals(ExitReason.HLT, e.reason(), "no port was read: " + e);
+            assertEquals(14, r.reg(Gpr.R15), "the page fault handler ran");
+            assertEquals(100, r.reg(Gpr.RCX));
+        }
+    }
 }

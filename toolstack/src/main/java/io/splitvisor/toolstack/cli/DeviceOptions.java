@@ -31,6 +31,7 @@ import java.util.Stack;
  * and the emulated PC devices (port I/O, every access an exit; PLATFORM.md section 7):
  * <pre>
  *   --uart              a 16550A UART at 0x3F8 on the guest's console
+ *   --ata IMAGE[:ro]    an ATA disk, primary master (0x1F0-0x1F7, 0x3F6), PIO, on a raw image
  * </pre>
  */
 public final class DeviceOptions {
@@ -51,6 +52,10 @@ public final class DeviceOptions {
     @Option(names = "--uart", description = "attach an emulated 16550A UART at 0x3F8 on the guest's console")
     private boolean uart;
 
+    @Option(names = "--ata", paramLabel = "IMAGE[:ro]",
+            description = "attach an emulated ATA disk (primary master, PIO) on a raw image; :ro for read-only")
+    private String ata;
+
     /** A parsed --disk. */
     record Disk(Path image, boolean readOnly) {
     }
@@ -65,13 +70,18 @@ public final class DeviceOptions {
      * Images must exist; a writable image, or an explicit MAC, cannot be given to several guests.
      */
     String check(int guests) {
-        for (String d : disks) {
-            Disk disk = parseDisk(d);
+        List<String> images = new ArrayList<>(disks.stream().map(d -> "--disk " + d).toList());
+        if (ata != null) {
+            images.add("--ata " + ata);
+        }
+        for (String option : images) {
+            String value = option.substring(option.indexOf(' ') + 1);
+            Disk disk = parseDisk(value);
             if (!Files.isRegularFile(disk.image())) {
-                return "--disk " + d + ": " + (Files.exists(disk.image()) ? "not a regular file" : "no such file");
+                return option + ": " + (Files.exists(disk.image()) ? "not a regular file" : "no such file");
             }
             if (!disk.readOnly() && guests > 1) {
-                return "--disk " + d + ": a writable image cannot be shared by " + guests + " guests; add :ro";
+                return option + ": a writable image cannot be shared by " + guests + " guests; add :ro";
             }
         }
         if (disks.size() > 16) {
@@ -105,6 +115,10 @@ public final class DeviceOptions {
         List<EmulatedDevice> list = new ArrayList<>();
         if (uart) {
             list.add(EmulatedDevices.uart());
+        }
+        if (ata != null) {
+            Disk disk = parseDisk(ata);
+            list.add(EmulatedDevices.ataDisk(disk.image(), disk.readOnly()));
         }
         return list;
     }

@@ -51,6 +51,18 @@ class DeviceOptionsTest {
     }
 
     @Test
+    void aMissingOrSharedWritableAtaImageIsOneLine() throws Exception {
+        Run r = run("run", elf("g.elf").toString(), "--ata", "/nonexistent/ata.img");
+        assertEquals(2, r.code());
+        assertEquals("splitvisor: --ata /nonexistent/ata.img: no such file\n", r.err());
+        Path img = dir.resolve("a.img");
+        Files.write(img, new byte[4096]);
+        Run shared = run("run", elf("a.elf").toString(), elf("b.elf").toString(), "--ata", img.toString());
+        assertEquals(2, shared.code());
+        assertTrue(shared.err().startsWith("splitvisor: --ata " + img + ": a writable image cannot be shared"), shared.err());
+    }
+
+    @Test
     void aWritableImageOrAnExplicitMacIsNotSharedBetweenGuests() throws Exception {
         Path img = dir.resolve("d.img");
         Files.write(img, new byte[4096]);
@@ -79,7 +91,7 @@ class DeviceOptionsTest {
         Path img = dir.resolve("d.img");
         Files.write(img, new byte[64 * 512]);
         Run r = run("run", hello.toString(), "--disk", img.toString(), "--disk", img + ":ro", "--nic", "--nic",
-                "00:16:3e:00:00:42", "--rng", "--console", "log", "--uart", "--timeout", "60");
+                "00:16:3e:00:00:42", "--rng", "--console", "log", "--uart", "--ata", img + ":ro", "--timeout", "60");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("[1:hello]"), r.out());
     }

@@ -84,7 +84,14 @@ final class VcpuRunner implements Runnable {
                     bus.out(exit.port(), exit.size(), exit.data());
                 }
             }
-            case IO_IN -> vcpu.completeIn(bus.in(exit.port(), exit.size()));
+            case IO_IN -> {
+                if (exit.count() > 1) {   // a batched REP INS: the device fills the exit's buffer, in order
+                    bus.inString(exit.port(), exit.size(), exit.count(), exit.stringBuffer());
+                    vcpu.completeIn(0);
+                } else {
+                    vcpu.completeIn(bus.in(exit.port(), exit.size()));
+                }
+            }
             case MMIO_READ -> {
                 noDevice(exit);
                 vcpu.completeMmioRead(exit.size() >= 8 ? -1L : (1L << (exit.size() * 8)) - 1);

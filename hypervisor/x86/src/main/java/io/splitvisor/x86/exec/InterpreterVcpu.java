@@ -335,6 +335,11 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
         return exit.stringBuffer();
     }
 
+    /** Returns once {@link #stringBuffer()} holds the {@code count} elements the host supplied (exits before that). */
+    void portInString(int port, int size, int count) {
+        ioExits.portInString(port, size, count);
+    }
+
     void portOutString(Executor ex, int port, int size, int count) {
         exit.stringOut(port, size, count);
         ex.exitPending = true;
@@ -342,8 +347,9 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
     }
 
     /**
-     * With batching on, REP OUTS reports up to a page of elements per exit ({@link Exit#count()} and
-     * {@link Exit#stringData()}), as KVM does; off (the default), every element is its own exit.
+     * With batching on, REP OUTS and REP INS report up to a page of elements per exit ({@link Exit#count()},
+     * {@link Exit#stringData()} and {@link Exit#stringBuffer()}), as KVM does; off (the default), every element is
+     * its own exit.
      */
     public void setStringIoBatching(boolean on) {
         this.stringBatching = on;

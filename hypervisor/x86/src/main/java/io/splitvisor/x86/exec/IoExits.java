@@ -29,6 +29,21 @@ final class IoExits {
         throw ExitSignal.INSTANCE;
     }
 
+    /**
+     * A batched REP INS: exits asking for {@code count} elements the first time; when the instruction runs again
+     * after the host filled the exit's string buffer and completed the IN, returns and the caller stores them.
+     */
+    void portInString(int port, int size, int count) {
+        if (ioValid) {
+            ioValid = false;
+            if (exit.reason() == ExitReason.IO_IN && exit.port() == port && exit.size() == size && exit.count() == count) {
+                return;
+            }
+        }
+        exit.stringIn(port, size, count);
+        throw ExitSignal.INSTANCE;
+    }
+
     void portOut(Executor ex, int port, int size, long value) {
         exit.io(false, port, size, Cpu.mask(size, value), 1);
         ex.exitPending = true;

@@ -26,8 +26,12 @@ final class StringOps {
             once(x, in, a32);
             return;
         }
-        if (in.sub == 6 && sys.batchOuts()) {
+        if (in.sub == 6 && sys.batchStringIo()) {
             repOutsBatched(x, in, a32);
+            return;
+        }
+        if (in.sub == 5 && sys.batchStringIo()) {
+            repInsBatched(x, in, a32);
             return;
         }
         long count = a32 ? r[1] & 0xFFFFFFFFL : r[1];
@@ -74,29 +78,78 @@ final class StringOps {
         long delta = c.df() ? -s : s;
         long src = source(x, in, r, a32);
         byte[] buf = sys.stringBuffer();
-        long max = Math.min(count, io.splitvisor.engine.Exit.MAX_STRING_BYTES / s);
-        int n = 0;
-        long page = src & ~0xFFFL;
-        while (n < max) {
-            long a = src + n * delta;
-            if (n > 0 && ((a & ~0xFFFL) != page || ((a + s - 1) & ~0xFFFL) != page)) {
-                break;
-            }
-            long v = x.m.read(s, a);
+        int n = onePage(src, delta, s, count);
+        for (int i = 0; i < n; i++) {
+            long v = x.m.read(s, src + i * delta);
             for (int k = 0; k < s; k++) {
-                buf[n * s + k] = (byte) (v >>> (8 * k));
+                buf[i * s + k] = (byte) (v >>> (8 * k));
+            }
+        }
+        advance(c, 6, n * delta, a32);
+        finishBatch(c, in, a32, count - n);
+        sys.outString(x, (int) r[2] & 0xFFFF, s, n);
+    }
+
+    /** How many of {@code count} elements from {@code start} form one batch: the first, and those on its page. */
+    private static int onePage(long start, long delta, int s, long count) {
+        long max = Math.min(count, io.splitvisor.engine.Exit.MAX_STRING_BYTES / s);
+        long page = start & ~0xFFFL;
+        int n = 1;
+        while (n < max) {
+            long a = start + n * delta;
+            if ((a & ~0xFFFL) != page || ((a + s - 1) & ~0xFFFL) != page) {
+                break;
             }
             n++;
         }
-        advance(c, 6, n * delta, a32);
-        count -= n;
+        return n;
+    }
+
+    /** RCX after a batch, and RIP: the instruction again while elements remain. */
+    private static void finishBatch(Cpu c, Insn in, boolean a32, long left) {
         if (a32) {
-            c.set(4, 1, count);
+            c.set(4, 1, left);
         } else {
-            r[1] = count;
+            c.regs[1] = left;
         }
-        sys.outString(x, (int) r[2] & 0xFFFF, s, n);
-        c.rip = count != 0 ? in.nextRip - in.len : in.nextRip;
+        c.rip = left != 0 ? in.nextRip - in.len : in.nextRip;
+    }
+
+    /**
+     * REP INS as one exit for up to a page of elements. The destination's first element is probed for writing
+     * before the exit (a fault comes first, with nothing read from the port); the rest lie on the same page. The
+     * instruction is abandoned at the exit and runs again once the host has supplied the elements, so nothing
+     * changes until then.
+     */
+    private void repInsBatched(Executor x, Insn in, boolean a32) {
+        Cpu c = x.c;
+        long[] r = c.regs;
+        long count = a32 ? r[1] & 0xFFFFFFFFL : r[1];
+        if (count == 0) {
+            c.rip = in.nextRip;
+            return;
+        }
+        sys.checkIo();
+        int s = in.size;
+        long delta = c.df() ? -s : s;
+        long dst = index(r, 7, a32);
+        int n = onePage(dst, delta, s, count);
+        x.m.probeWrite(dst, s);
+        int port = (int) r[2] & 0xFFFF;
+        if (n == 1) {
+            x.m.write(s, dst, sys.in(x, port, s));   // a lone element is a plain IN exit
+        } else {
+            byte[] data = sys.inString(port, s, n);
+            for (int i = 0; i < n; i++) {
+                long v = 0;
+                for (int k = s - 1; k >= 0; k--) {
+                    v = v << 8 | (data[i * s + k] & 0xFF);
+                }
+                x.m.write(s, dst + i * delta, v);
+            }
+        }
+        advance(c, 7, n * delta, a32);
+        finishBatch(c, in, a32, count - n);
     }
 
     private static long index(long[] r, int reg, boolean a32) {

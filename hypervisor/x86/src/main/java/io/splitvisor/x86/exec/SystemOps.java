@@ -179,8 +179,8 @@ final class SystemOps {
         return vcpu.portIn(port, size);
     }
 
-    /** REP OUTS with batching: the elements are in the exit's string buffer already. */
-    boolean batchOuts() {
+    /** REP INS/OUTS with batching: a page of elements per exit, in the exit's string buffer. */
+    boolean batchStringIo() {
         return vcpu.stringBatching();
     }
 
@@ -192,6 +192,12 @@ final class SystemOps {
         if (c.cpl > iopl()) {
             throw c.gp0();
         }
+    }
+
+    /** The {@code count} elements of a batched REP INS, once the host supplied them (exits before that). */
+    byte[] inString(int port, int size, int count) {
+        vcpu.portInString(port, size, count);
+        return vcpu.stringBuffer();
     }
 
     void outString(Executor x, int port, int size, int count) {

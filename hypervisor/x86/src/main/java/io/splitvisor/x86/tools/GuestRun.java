@@ -53,6 +53,7 @@ public final class GuestRun {
             } else if (e.reason() == ExitReason.IO_OUT) {
                 continue;
             } else if (e.reason() == ExitReason.IO_IN) {
+                java.util.Arrays.fill(e.stringBuffer(), 0, e.count() * e.size(), (byte) 0xFF);   // a batched REP INS too
                 vcpu.completeIn(-1L);
             } else {
                 return new Outcome(e.copy(), null, console.toByteArray(), vcpu.retiredInstructions() - start);

@@ -8,13 +8,18 @@ import io.splitvisor.core.domain.Hypervisor;
 import io.splitvisor.core.domain.ShutdownInfo;
 import io.splitvisor.core.metrics.CoreMeters;
 import io.splitvisor.core.testing.TestGuests;
+import io.splitvisor.core.loader.GuestImageException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Tiny guests driving each emulated device through real port I/O on the interpreter. */
@@ -39,6 +44,47 @@ class EmulatedGuestsTest {
             double exits = registry.get(CoreMeters.DEVICE_EXITS).tag("device", "uart0")
                     .tag("domain", Integer.toString(d.domid())).counter().count();
             assertTrue(exits >= 2 * "uart says hi\ngot: hello uart\n".length(), "each byte is an LSR poll and a THR write: " + exits);
+        }
+    }
+
+    @Test
+    void ataGuestIdentifiesReadsWritesFlushesAndHitsTheEnd(@TempDir Path dir) throws Exception {
+        Path image = dir.resolve("disk.img");
+        byte[] content = new byte[64 * 512];
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) (i / 512);
+        }
+        Files.write(image, content);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (Hypervisor hv = new Hypervisor(new Engines(), registry, io.splitvisor.core.domain.CrashReporter.REGISTERS_ONLY)) {
+            Domain d = hv.createGuest(DomainConfig.guest("ata", TestGuests.build("ata"))
+                    .withMemory(8 << 20).withDevices(List.of(EmulatedDevices.ataDisk(image, false))));
+            hv.start(d);
+            ShutdownInfo end = d.ended().get(60, TimeUnit.SECONDS);
+            String out = d.console().text();
+            assertEquals(0, end.exitCode(), out);
+            assertTrue(out.contains("identify: lba48\nidentify: sectors 64\nread28 ok\nwrite48 flushed\nread48 ok\n"
+                    + "past the end: IDNF\n"), out);
+            byte[] after = Files.readAllBytes(image);
+            for (int i = 0; i < after.length; i++) {
+                int sector = i / 512;
+                assertEquals(sector == 10 || sector == 11 ? (byte) 0xC3 : (byte) sector, after[i], "byte " + i);
+            }
+            double exits = registry.get(CoreMeters.DEVICE_EXITS).tag("device", "ata0")
+                    .tag("domain", Integer.toString(d.domid())).counter().count();
+            // 3 KiB through the data port: one exit per REP INSW/OUTSW (a page at most), not one per word
+            assertTrue(exits > 5 && exits < 200, "exits of the disk: " + exits);
+        }
+    }
+
+    @Test
+    void aMissingImageFailsTheCreationInOneLine(@TempDir Path dir) {
+        try (Hypervisor hv = new Hypervisor(new Engines())) {
+            Path missing = dir.resolve("missing.img");
+            GuestImageException e = assertThrows(GuestImageException.class, () -> hv.createGuest(
+                    DomainConfig.guest("ata", TestGuests.build("ata")).withMemory(8 << 20)
+                            .withDevices(List.of(EmulatedDevices.uart(), EmulatedDevices.ataDisk(missing, true)))));
+            assertEquals("ata0: " + missing + ": no such file", e.getMessage());
         }
     }
 }
