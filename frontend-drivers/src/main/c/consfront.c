@@ -130,6 +130,8 @@ int svf_cons_write(svf_cons_t *c, const void *data, size_t len) {
     return (int)len;
 }
 
+const char *svf_cons_error(const svf_cons_t *c) { return c->error; }
+
 int svf_cons_flush(svf_cons_t *c, uint64_t timeout_ns) {
     int rc = usable(c);
     if (rc) return rc;

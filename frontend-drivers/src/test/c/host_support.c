@@ -27,6 +27,23 @@ int sv_snprintf(char *buf, size_t cap, const char *fmt, ...) {
     return n;
 }
 
+int sv_strncmp(const char *a, const char *b, size_t n) { return strncmp(a, b, n); }
+size_t sv_strlcpy(char *dst, const char *src, size_t cap) {
+    size_t n = strlen(src);
+    if (cap) {
+        size_t k = n < cap - 1 ? n : cap - 1;
+        memcpy(dst, src, k);
+        dst[k] = 0;
+    }
+    return n;
+}
+
+/* ---- the heap ---- */
+
+void *sv_malloc(size_t size) { return malloc(size ? size : 1); }
+void *sv_calloc(size_t count, size_t size) { return calloc(count ? count : 1, size ? size : 1); }
+void sv_free(void *p) { free(p); }
+
 /* ---- arch.h's privileged hooks ---- */
 
 unsigned long sv_test_rflags = 0x202;

@@ -12,7 +12,7 @@
 #include "emul_wait.h"
 
 #define DEFAULT_TIMEOUT_NS (5ull * 1000000000ull)
-#define FLUSH_TIMEOUT_NS (60ull * 1000000000ull)
+#define DEFAULT_FLUSH_TIMEOUT_NS (60ull * 1000000000ull)
 #define MAX_COMMAND_SECTORS 256u
 #define LBA28_LIMIT (1ull << 28)
 #define LBA48_LIMIT (1ull << 48)
@@ -93,12 +93,57 @@ static int wait_done(svf_ata_t *d, uint64_t timeout_ns, const char *what) {
     return SV_STATUS_OK;
 }
 
+/* Software reset of the channel (SRST for at least 5 us), then wait for BSY to clear. */
+static int reset_channel(svf_ata_t *d) {
+    svf_outb(d->cfg.ctl_base, SVF_ATA_DC_NIEN | SVF_ATA_DC_SRST);
+    for (int i = 0; i < 8; i++) settle(d);
+    svf_outb(d->cfg.ctl_base, SVF_ATA_DC_NIEN);
+    for (int i = 0; i < 8; i++) settle(d);
+    uint8_t st = read_status(d);
+    if (st == 0xFF) return fail(d, SV_STATUS_ENODEV, "%s: no device (the status register floats at 0xff)", svf_ata_name(d));
+    return wait_not_busy(d, d->cfg.timeout_ns, &st, "reset");
+}
+
+static int issue(svf_ata_t *d, uint8_t cmd, uint64_t lba, uint32_t count, bool lba48, const char *what);
+
+/* SET MULTIPLE MODE to d->multiple; a device that aborts it gets READ/WRITE SECTORS instead. */
+static int set_multiple(svf_ata_t *d, uint16_t sectors) {
+    d->multiple = 0;
+    if (!sectors) return SV_STATUS_OK;
+    int rc = issue(d, SVF_ATA_CMD_SET_MULTIPLE, 0, sectors, false, "SET MULTIPLE MODE");
+    if (rc) return rc;
+    rc = wait_done(d, d->cfg.timeout_ns, "SET MULTIPLE MODE");
+    if (rc == SV_STATUS_OK) {
+        d->multiple = sectors;
+    } else if (rc == SV_STATUS_EIO && (d->last_error & SVF_ATA_ER_ABRT)) {
+        d->error[0] = 0;   /* refused: one sector per block with READ/WRITE SECTORS */
+        d->stats.errors--;
+        rc = SV_STATUS_OK;
+    }
+    return rc;
+}
+
+/* After a timeout or a transfer the device broke off, the channel may hold a half-done command:
+ * reset it (and restore the MULTIPLE block size) before the next command. */
+static int recover(svf_ata_t *d) {
+    d->needs_reset = false;
+    d->stats.resets++;
+    uint16_t multiple = d->multiple;
+    int rc = reset_channel(d);
+    if (rc) return rc;
+    svf_outb((uint16_t)(d->cfg.io_base + SVF_ATA_REG_DEVICE), (uint8_t)(0xA0 | (d->cfg.slave ? 0x10 : 0)));
+    settle(d);
+    return set_multiple(d, multiple);
+}
+
 static uint8_t device_bits(const svf_ata_t *d) { return (uint8_t)(0xA0 | (d->cfg.slave ? 0x10 : 0)); }
 
 /* Writes the task file and the command (LBA28 or LBA48 form). The channel must be idle. */
 static int issue(svf_ata_t *d, uint8_t cmd, uint64_t lba, uint32_t count, bool lba48, const char *what) {
     uint8_t st;
-    int rc = wait_not_busy(d, d->cfg.timeout_ns, &st, what);
+    int rc;
+    if (d->needs_reset && (rc = recover(d)) != SV_STATUS_OK) return rc;
+    rc = wait_not_busy(d, d->cfg.timeout_ns, &st, what);
     if (rc) return rc;
     if (st & SVF_ATA_SR_DRQ) {
         return fail(d, SV_STATUS_EIO, "%s: %s: the device still holds data from an earlier command (status 0x%02x)",
@@ -171,15 +216,10 @@ int svf_ata_init(svf_ata_t *d, const svf_ata_config_t *cfg) {
     sv_memset(d, 0, sizeof *d);
     d->cfg = *cfg;
     if (!d->cfg.timeout_ns) d->cfg.timeout_ns = DEFAULT_TIMEOUT_NS;
+    if (!d->cfg.flush_timeout_ns) d->cfg.flush_timeout_ns = DEFAULT_FLUSH_TIMEOUT_NS;
     if (!d->cfg.max_multiple) d->cfg.max_multiple = 16;
     if (d->cfg.reset) {
-        svf_outb(d->cfg.ctl_base, SVF_ATA_DC_NIEN | SVF_ATA_DC_SRST);
-        for (int i = 0; i < 8; i++) settle(d);   /* SRST for at least 5 us */
-        svf_outb(d->cfg.ctl_base, SVF_ATA_DC_NIEN);
-        for (int i = 0; i < 8; i++) settle(d);
-        uint8_t st = read_status(d);
-        if (st == 0xFF) return fail(d, SV_STATUS_ENODEV, "%s: no device (the status register floats at 0xff)", svf_ata_name(d));
-        int rc = wait_not_busy(d, d->cfg.timeout_ns, &st, "reset");
+        int rc = reset_channel(d);
         if (rc) return rc;
     } else {
         svf_outb(d->cfg.ctl_base, SVF_ATA_DC_NIEN);   /* polled: no interrupts */
@@ -205,20 +245,8 @@ int svf_ata_init(svf_ata_t *d, const svf_ata_config_t *cfg) {
         while ((uint16_t)(want * 2) <= cap) want = (uint16_t)(want * 2);
         if (want < 2) want = 0;
     }
-    if (want) {
-        rc = issue(d, SVF_ATA_CMD_SET_MULTIPLE, 0, want, false, "SET MULTIPLE MODE");
-        if (rc) return rc;
-        rc = wait_done(d, d->cfg.timeout_ns, "SET MULTIPLE MODE");
-        if (rc == SV_STATUS_OK) {
-            d->multiple = want;
-        } else if (rc == SV_STATUS_EIO && (d->last_error & SVF_ATA_ER_ABRT)) {
-            d->multiple = 0;   /* refused: one sector per block with READ/WRITE SECTORS */
-            d->error[0] = 0;
-            d->stats.errors--;
-        } else {
-            return rc;
-        }
-    }
+    rc = set_multiple(d, want);
+    if (rc) return rc;
     return SV_STATUS_OK;
 }
 
@@ -263,9 +291,10 @@ static int transfer(svf_ata_t *d, bool write, uint64_t lba, uint8_t *buf, uint32
         if (write) svf_outsw(data, buf + (size_t)done * SVF_ATA_SECTOR, (size_t)n * (SVF_ATA_SECTOR / 2));
         else svf_insw(data, buf + (size_t)done * SVF_ATA_SECTOR, (size_t)n * (SVF_ATA_SECTOR / 2));
         d->stats.blocks++;
+        settle(d);   /* the status is valid 400 ns after the block's last word */
         done += n;
     }
-    rc = wait_done(d, write ? FLUSH_TIMEOUT_NS : d->cfg.timeout_ns, what);
+    rc = wait_done(d, d->cfg.timeout_ns, what);
     if (rc) return rc;
     if (write) d->stats.sectors_written += count;
     else d->stats.sectors_read += count;
@@ -278,7 +307,11 @@ static int rw(svf_ata_t *d, bool write, uint64_t lba, uint8_t *buf, uint32_t cou
     while (count) {
         uint32_t n = count < MAX_COMMAND_SECTORS ? count : MAX_COMMAND_SECTORS;
         rc = transfer(d, write, lba, buf, n);
-        if (rc) return rc;
+        if (rc) {
+            /* Not a clean ERR from the device: the next command starts with a reset. */
+            if (!(d->last_status & (SVF_ATA_SR_ERR | SVF_ATA_SR_DF)) || (d->last_status & SVF_ATA_SR_BSY)) d->needs_reset = true;
+            return rc;
+        }
         lba += n;
         buf += (size_t)n * SVF_ATA_SECTOR;
         count -= n;
@@ -297,7 +330,8 @@ int svf_ata_flush(svf_ata_t *d) {
     uint8_t cmd = d->lba48 ? SVF_ATA_CMD_FLUSH_CACHE_EXT : SVF_ATA_CMD_FLUSH_CACHE;
     int rc = issue(d, cmd, 0, 0, false, "FLUSH CACHE");
     if (rc) return rc;
-    rc = wait_done(d, FLUSH_TIMEOUT_NS, "FLUSH CACHE");
+    rc = wait_done(d, d->cfg.flush_timeout_ns, "FLUSH CACHE");
+    if (rc == SV_STATUS_ETIMEDOUT) d->needs_reset = true;
     if (rc == SV_STATUS_EIO && d->last_error == SVF_ATA_ER_ABRT) {
         d->flush = false;   /* not implemented by this device (as Linux turns the feature off) */
         return SV_STATUS_ENOSYS;

@@ -24,6 +24,9 @@
  *     per sector on the data port. After the last block the status must show neither BSY nor DRQ.
  *   - flush: FLUSH CACHE (0xE7), or FLUSH CACHE EXT (0xEA) on an LBA48 device.
  *
+ * Recovery: after a timeout, or a transfer the device broke off without ERR, the next command is
+ * preceded by a software reset of the channel and SET MULTIPLE MODE again.
+ *
  * Errors: SV_STATUS_ENODEV (no device answers: status 0x00 or 0xFF, or a non-ATA signature),
  * SV_STATUS_ERANGE (beyond the disk), SV_STATUS_EINVAL (count 0), SV_STATUS_EIO (the device set
  * ERR or DF, or broke the protocol; last_status/last_error and error() say which),
@@ -96,6 +99,7 @@ typedef struct svf_ata_config {
     uint16_t max_multiple;        /* cap on the MULTIPLE block in sectors (0: 16) */
     svf_clock_fn now_ns;          /* the clock for timeouts; NULL: count polls (1 us each) */
     uint64_t timeout_ns;          /* BSY/DRQ waits (0: 5 s) */
+    uint64_t flush_timeout_ns;    /* FLUSH CACHE (0: 60 s: a real disk may write its whole cache) */
 } svf_ata_config_t;
 
 /* The primary channel's master with a reset at init. */
@@ -108,6 +112,7 @@ typedef struct svf_ata_stats {
     uint64_t flushes;
     uint64_t status_polls;        /* status register reads while waiting */
     uint64_t errors;              /* commands that ended with ERR, DF, a protocol error or a timeout */
+    uint64_t resets;              /* software resets after a timeout or a broken-off transfer */
 } svf_ata_stats_t;
 
 typedef struct svf_ata {
@@ -119,6 +124,7 @@ typedef struct svf_ata {
     uint16_t max_multiple;        /* the device's maximum (IDENTIFY word 47) */
     char model[41], serial[21];
     uint8_t last_status, last_error;
+    bool needs_reset;             /* a command was left half done: reset before the next one */
     char error[96];               /* the last failure in words, "" when none */
     svf_ata_stats_t stats;
     uint16_t identify[256];       /* the IDENTIFY DEVICE data */

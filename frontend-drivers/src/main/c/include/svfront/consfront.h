@@ -53,6 +53,8 @@ int svf_cons_read(svf_cons_t *c, void *buf, size_t cap, uint64_t timeout_ns);
 /* Reads one line (without its '\n') into buf; returns its length, 0 on timeout, or an error. */
 int svf_cons_readline(svf_cons_t *c, char *buf, size_t cap, uint64_t timeout_ns);
 
+/* The failure that made the console unusable, "" while it works. */
+const char *svf_cons_error(const svf_cons_t *c);
 int svf_cons_close(svf_cons_t *c);
 
 #ifdef __cplusplus

@@ -9,6 +9,8 @@
  *   pool.h       pages granted once and reused for every request
  *   blkring.h, netring.h, consring.h, vrngring.h   the ring logic without platform code
  *   util.h       CRC-32, the test data pattern, MAC addresses
+ *   io.h         one disk / NIC / console API over these frontends or the emulated-device drivers
+ *                (ata.h, ne2000.h, uart16550.h); see docs/GUEST-SDK.md section 10
  *
  * Link with libsvfront.a before the SDK's libraries. See docs/GUEST-SDK.md, "Split-driver
  * frontends".
@@ -19,6 +21,7 @@
 #include "svfront/blkfront.h"
 #include "svfront/consfront.h"
 #include "svfront/front.h"
+#include "svfront/io.h"
 #include "svfront/netfront.h"
 #include "svfront/pool.h"
 #include "svfront/util.h"

@@ -1,0 +1,185 @@
+/*
+ * svfront/io.h: the path choice (io= on the command line, CPUID detection) and the handles'
+ * checks and counts, over the emulated drivers and their register models. The pv openers are
+ * stand-ins here (the pv path runs end to end in system-tests).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <splitvisor/abi.h>
+
+#include "io_impl.h"
+#include "model_ata.h"
+#include "test.h"
+
+/* ---- what the io layer calls outside libsvfront ---- */
+
+static const char *cmdline = "";
+const char *sv_cmdline(void) { return cmdline; }
+static uint64_t fake_now;
+uint64_t sv_time_ns(void) { return fake_now += 1000; }
+
+static unsigned pv_opens;
+static int pv_unavailable(char *msg, size_t cap) {
+    pv_opens++;
+    snprintf(msg, cap, "pv: not in the host test");
+    return SV_STATUS_ENODEV;
+}
+int svf_io_pv_disk_open(svf_disk_t *d, const svf_io_options_t *o, char *msg, size_t cap) {
+    (void)d, (void)o;
+    return pv_unavailable(msg, cap);
+}
+int svf_io_pv_nic_open(svf_nic_t *n, const svf_io_options_t *o, char *msg, size_t cap) {
+    (void)n, (void)o;
+    return pv_unavailable(msg, cap);
+}
+int svf_io_pv_console_open(svf_console_t *c, const svf_io_options_t *o, char *msg, size_t cap) {
+    (void)c, (void)o;
+    return pv_unavailable(msg, cap);
+}
+
+/* ---- the devices behind the ports ---- */
+
+static model_ata_t ata;
+
+uint32_t svf_test_port_in(uint16_t port, unsigned size) {
+    uint32_t v;
+    if (model_ata_in(&ata, port, size, &v)) return v;
+    return size == 1 ? 0xFF : size == 2 ? 0xFFFF : 0xFFFFFFFFu;   /* nothing there: the bus floats */
+}
+
+void svf_test_port_out(uint16_t port, unsigned size, uint32_t value) { (void)model_ata_out(&ata, port, size, value); }
+
+/* ---- tests ---- */
+
+static void test_path_from_cmdline(void) {
+    svf_io_path_t p;
+    CHECK_EQ_INT(svf_io_path_from_cmdline("", &p), SV_STATUS_OK);
+    CHECK_EQ_INT(p, SVF_IO_AUTO);
+    CHECK_EQ_INT(svf_io_path_from_cmdline(NULL, &p), SV_STATUS_OK);
+    CHECK_EQ_INT(p, SVF_IO_AUTO);
+    CHECK_EQ_INT(svf_io_path_from_cmdline("size=4 io=emulated seed=3", &p), SV_STATUS_OK);
+    CHECK_EQ_INT(p, SVF_IO_EMULATED);
+    CHECK_EQ_INT(svf_io_path_from_cmdline("io=pv", &p), SV_STATUS_OK);
+    CHECK_EQ_INT(p, SVF_IO_PV);
+    CHECK_EQ_INT(svf_io_path_from_cmdline("--io=emulated", &p), SV_STATUS_OK);
+    CHECK_EQ_INT(p, SVF_IO_EMULATED);
+    CHECK_EQ_INT(svf_io_path_from_cmdline("x=1\t--io  pv  y", &p), SV_STATUS_OK);
+    CHECK_EQ_INT(p, SVF_IO_PV);
+    CHECK_EQ_INT(svf_io_path_from_cmdline("radio=pv ioo=emulated", &p), SV_STATUS_OK);   /* other words */
+    CHECK_EQ_INT(p, SVF_IO_AUTO);
+    CHECK_EQ_INT(svf_io_path_from_cmdline("io=emulatedx", &p), SV_STATUS_EINVAL);
+    CHECK_CONTAINS(svf_io_open_error(), "io=emulatedx: the I/O path is pv or emulated");
+    CHECK_EQ_INT(svf_io_path_from_cmdline("io=", &p), SV_STATUS_EINVAL);
+    CHECK_EQ_INT(svf_io_path_from_cmdline("--io", &p), SV_STATUS_EINVAL);
+    CHECK_CONTAINS(svf_io_open_error(), "--io needs a value");
+    CHECK(strcmp(svf_io_path_name(SVF_IO_PV), "pv") == 0);
+    CHECK(strcmp(svf_io_path_name(SVF_IO_EMULATED), "emulated") == 0);
+}
+
+static void test_choose(void) {
+    /* The host is not Splitvisor: detection says emulated. */
+    CHECK_EQ_INT(svf_io_detect(), SVF_IO_EMULATED);
+    svf_io_path_t p;
+    cmdline = "";
+    CHECK_EQ_INT(svf_io_choose(&p), SV_STATUS_OK);
+    CHECK_EQ_INT(p, SVF_IO_EMULATED);
+    cmdline = "io=pv";
+    CHECK_EQ_INT(svf_io_choose(&p), SV_STATUS_OK);
+    CHECK_EQ_INT(p, SVF_IO_PV);
+    /* AUTO follows the command line: pv here, so the pv opener is asked. */
+    svf_disk_t *d;
+    pv_opens = 0;
+    CHECK_EQ_INT(svf_disk_open(&d, NULL), SV_STATUS_ENODEV);
+    CHECK_EQ_INT(pv_opens, 1);
+    CHECK(d == NULL);
+    CHECK_CONTAINS(svf_io_open_error(), "pv: not in the host test");
+    cmdline = "io=bogus";
+    CHECK_EQ_INT(svf_disk_open(&d, NULL), SV_STATUS_EINVAL);
+    CHECK_CONTAINS(svf_io_open_error(), "io=bogus");
+    /* An explicit path wins over the command line. */
+    svf_io_options_t o = SVF_IO_DEFAULTS;
+    o.path = SVF_IO_EMULATED;
+    model_ata_init(&ata, 64);
+    CHECK_EQ_INT(svf_disk_open(&d, &o), SV_STATUS_OK);
+    CHECK_EQ_INT(svf_disk_info(d)->path, SVF_IO_EMULATED);
+    svf_disk_close(d);
+    o.path = (svf_io_path_t)7;
+    CHECK_EQ_INT(svf_disk_open(&d, &o), SV_STATUS_EINVAL);
+    model_ata_free(&ata);
+    cmdline = "";
+}
+
+static void test_emulated_disk(void) {
+    model_ata_init(&ata, 2048);
+    cmdline = "io=emulated";
+    svf_disk_t *d;
+    CHECK_EQ_INT(svf_disk_open(&d, NULL), SV_STATUS_OK);
+    const svf_disk_info_t *i = svf_disk_info(d);
+    CHECK(strcmp(i->name, "ata0-master") == 0);
+    CHECK(strcmp(i->model, "SPLITVISOR MODEL DISK") == 0);
+    CHECK_EQ_INT(i->sectors, 2048);
+    CHECK_EQ_INT(i->sector_size, 512);
+    CHECK(i->flush && !i->readonly);
+
+    static uint8_t out[1 << 20], in[1 << 20];
+    for (size_t k = 0; k < sizeof out; k++) out[k] = (uint8_t)(k * 131 + 7);
+    CHECK_EQ_INT(svf_disk_write(d, 0, out, 1 << 20), SV_STATUS_OK);   /* 1 MiB: 8 commands of 256 sectors */
+    CHECK_EQ_INT(svf_disk_flush(d), SV_STATUS_OK);
+    CHECK_EQ_INT(svf_disk_read(d, 0, in, 1 << 20), SV_STATUS_OK);
+    CHECK(memcmp(in, out, sizeof in) == 0);
+    CHECK(memcmp(model_ata_sector(&ata, 2047), out + 2047 * 512, 512) == 0);
+
+    /* The checks made above the driver, the same as on pv. */
+    unsigned commands = ata.commands;
+    CHECK_EQ_INT(svf_disk_read(d, 0, in, 100), SV_STATUS_EINVAL);
+    CHECK_CONTAINS(svf_disk_error(d), "ata0-master: sector 0, 100 bytes: not whole 512-byte sectors");
+    CHECK_EQ_INT(svf_disk_read(d, 0, in, 0), SV_STATUS_EINVAL);
+    CHECK_EQ_INT(svf_disk_write(d, 2047, out, 1024), SV_STATUS_ERANGE);
+    CHECK_CONTAINS(svf_disk_error(d), "sectors 2047..2048 are beyond the end of the disk (2048 sectors)");
+    CHECK_EQ_INT(svf_disk_read(d, 1ull << 40, in, 512), SV_STATUS_ERANGE);
+    CHECK_EQ_INT(ata.commands, commands);
+
+    /* The driver's failure reaches the caller with the driver's words. */
+    ata.bad_sector = 9;
+    CHECK_EQ_INT(svf_disk_read(d, 8, in, 1024), SV_STATUS_EIO);
+    CHECK_CONTAINS(svf_disk_error(d), "ata0-master: read failed");
+    CHECK_CONTAINS(svf_disk_error(d), "uncorrectable");
+    ata.bad_sector = -1;
+    /* A device that aborts FLUSH CACHE: ENOSYS, and the info says so from then on. */
+    ata.no_flush = true;
+    CHECK_EQ_INT(svf_disk_flush(d), SV_STATUS_ENOSYS);
+    CHECK(!svf_disk_info(d)->flush);
+    CHECK_EQ_INT(svf_disk_flush(d), SV_STATUS_ENOSYS);
+    CHECK_CONTAINS(svf_disk_error(d), "no cache flush");
+
+    svf_io_stats_t st;
+    svf_disk_stats(d, &st);
+    CHECK_EQ_INT(st.ops, 3);
+    CHECK_EQ_INT(st.bytes_out, 1 << 20);
+    CHECK_EQ_INT(st.bytes_in, 1 << 20);
+    CHECK_EQ_INT(st.errors, 7);
+    CHECK(st.waits > 0);
+    CHECK_EQ_INT(st.notifications, 0);
+    CHECK_EQ_INT(svf_disk_close(d), SV_STATUS_OK);
+    model_ata_free(&ata);
+
+    /* No disk at the ports: ENODEV with the driver's message; index 2 does not exist. */
+    model_ata_init(&ata, 64);
+    ata.absent = true;
+    CHECK_EQ_INT(svf_disk_open(&d, NULL), SV_STATUS_ENODEV);
+    CHECK_CONTAINS(svf_io_open_error(), "ata0-master: no device");
+    svf_io_options_t o = {.path = SVF_IO_EMULATED, .index = 2};
+    CHECK_EQ_INT(svf_disk_open(&d, &o), SV_STATUS_ENODEV);
+    CHECK_CONTAINS(svf_io_open_error(), "disk 2");
+    model_ata_free(&ata);
+    cmdline = "";
+}
+
+int main(void) {
+    RUN(test_path_from_cmdline);
+    RUN(test_choose);
+    RUN(test_emulated_disk);
+    return tests_done("test_io");
+}
