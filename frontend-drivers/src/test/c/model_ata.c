@@ -250,7 +250,8 @@ static void reset(model_ata_t *m) {
     m->srst_count++;
 }
 
-bool model_ata_in(model_ata_t *m, uint16_t port, unsigned size, uint32_t *value) {
+bool model_ata_in(void *model, uint16_t port, unsigned size, uint32_t *value) {
+    model_ata_t *m = model;
     if (port != CTL && (port < IO || port > IO + 7)) return false;
     if (m->absent) {
         *value = size == 2 ? 0xFFFF : 0xFF;
@@ -301,7 +302,8 @@ bool model_ata_in(model_ata_t *m, uint16_t port, unsigned size, uint32_t *value)
     return true;
 }
 
-bool model_ata_out(model_ata_t *m, uint16_t port, unsigned size, uint32_t value) {
+bool model_ata_out(void *model, uint16_t port, unsigned size, uint32_t value) {
+    model_ata_t *m = model;
     (void)size;
     if (port != CTL && (port < IO || port > IO + 7)) return false;
     if (m->absent) return true;

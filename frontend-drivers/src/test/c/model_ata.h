@@ -53,8 +53,8 @@ void model_ata_init_window(model_ata_t *m, uint64_t sectors, uint64_t base, uint
 void model_ata_free(model_ata_t *m);
 /* The bytes of a sector inside the window. */
 uint8_t *model_ata_sector(model_ata_t *m, uint64_t lba);
-/* Port access from the driver; false when the port is not the model's. */
-bool model_ata_in(model_ata_t *m, uint16_t port, unsigned size, uint32_t *value);
-bool model_ata_out(model_ata_t *m, uint16_t port, unsigned size, uint32_t value);
+/* Port accesses from the driver (the shape test_ports.h attaches); false when the port is not the model's. */
+bool model_ata_in(void *model, uint16_t port, unsigned size, uint32_t *value);
+bool model_ata_out(void *model, uint16_t port, unsigned size, uint32_t value);
 
 #endif

@@ -13,21 +13,10 @@
 #include "model_ata.h"
 #include "svfront/ata.h"
 #include "test.h"
+#include "test_ports.h"
 
 static model_ata_t model;
-static unsigned stray_accesses;
 static uint64_t fake_now;
-
-uint32_t svf_test_port_in(uint16_t port, unsigned size) {
-    uint32_t v;
-    if (model_ata_in(&model, port, size, &v)) return v;
-    stray_accesses++;
-    return 0xFFFFFFFFu;
-}
-
-void svf_test_port_out(uint16_t port, unsigned size, uint32_t value) {
-    if (!model_ata_out(&model, port, size, value)) stray_accesses++;
-}
 
 static uint64_t clock_1us(void) { return fake_now += 1000; }
 
@@ -53,7 +42,6 @@ static svf_ata_t disk;
 
 static int open_disk(uint64_t sectors) {
     model_ata_init(&model, sectors);
-    stray_accesses = 0;
     svf_ata_config_t c = config();
     return svf_ata_init(&disk, &c);
 }
@@ -71,7 +59,7 @@ static void test_identify(void) {
     CHECK(strcmp(disk.serial, "SV-TEST-0001") == 0);
     CHECK(logged(SVF_ATA_CMD_IDENTIFY) && logged(SVF_ATA_CMD_SET_MULTIPLE));
     CHECK(strcmp(svf_ata_name(&disk), "ata0-master") == 0);
-    CHECK_EQ_INT(stray_accesses, 0);
+    CHECK_EQ_INT(test_ports_stray, 0);
     model_ata_free(&model);
 }
 
@@ -364,6 +352,7 @@ static void test_no_disk(void) {
 }
 
 int main(void) {
+    test_ports_attach(&model, model_ata_in, model_ata_out);
     RUN(test_identify);
     RUN(test_multiple_lba28);
     RUN(test_sectors_without_multiple);

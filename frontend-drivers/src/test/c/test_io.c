@@ -11,7 +11,9 @@
 
 #include "io_impl.h"
 #include "model_ata.h"
+#include "model_uart.h"
 #include "test.h"
+#include "test_ports.h"
 
 /* ---- what the io layer calls outside libsvfront ---- */
 
@@ -42,14 +44,8 @@ int svf_io_pv_console_open(svf_console_t *c, const svf_io_options_t *o, char *ms
 /* ---- the devices behind the ports ---- */
 
 static model_ata_t ata;
+static model_uart_t com1;
 
-uint32_t svf_test_port_in(uint16_t port, unsigned size) {
-    uint32_t v;
-    if (model_ata_in(&ata, port, size, &v)) return v;
-    return size == 1 ? 0xFF : size == 2 ? 0xFFFF : 0xFFFFFFFFu;   /* nothing there: the bus floats */
-}
-
-void svf_test_port_out(uint16_t port, unsigned size, uint32_t value) { (void)model_ata_out(&ata, port, size, value); }
 
 /* ---- tests ---- */
 
@@ -177,9 +173,52 @@ static void test_emulated_disk(void) {
     cmdline = "";
 }
 
+static void test_emulated_console(void) {
+    model_uart_init(&com1, 0x3F8);
+    com1.absent = false;
+    svf_io_options_t o = {.path = SVF_IO_EMULATED};
+    svf_console_t *c;
+    CHECK_EQ_INT(svf_console_open(&c, &o), SV_STATUS_OK);
+    CHECK(strcmp(svf_console_name(c), "uart@0x3f8") == 0);
+    CHECK_EQ_INT(svf_console_path(c), SVF_IO_EMULATED);
+    const char *text = "line one\nline two\n";
+    CHECK_EQ_INT(svf_console_write(c, text, strlen(text)), (int)strlen(text));
+    CHECK_EQ_INT(svf_console_flush(c, SVF_IO_FOREVER), SV_STATUS_OK);
+    CHECK_EQ_INT(com1.sent_len, strlen(text));
+    CHECK(memcmp(com1.sent, text, strlen(text)) == 0);
+    char buf[32];
+    CHECK_EQ_INT(svf_console_read(c, buf, sizeof buf, SVF_IO_NO_WAIT), 0);
+    model_uart_send_to_guest(&com1, "typed", 5, 0);
+    CHECK_EQ_INT(svf_console_read(c, buf, sizeof buf, SVF_IO_FOREVER), 5);
+    CHECK(memcmp(buf, "typed", 5) == 0);
+    com1.stuck_tx = true;
+    com1.tx_fifo = 1;
+    CHECK_EQ_INT(svf_console_write(c, text, 4), SV_STATUS_ETIMEDOUT);
+    CHECK_CONTAINS(svf_console_error(c), "uart@0x3f8: transmitter empty (THRE) did not come within");
+    svf_io_stats_t st;
+    svf_console_stats(c, &st);
+    CHECK_EQ_INT(st.ops, 2);   /* the write and the read that got bytes */
+    CHECK_EQ_INT(st.bytes_out, strlen(text));
+    CHECK_EQ_INT(st.bytes_in, 5);
+    CHECK_EQ_INT(st.errors, 1);
+    CHECK(st.waits > 0);
+    CHECK_EQ_INT(svf_console_close(c), SV_STATUS_OK);
+
+    /* COM2 is not there (the bus floats); console 2 does not exist. */
+    o.index = 1;
+    CHECK_EQ_INT(svf_console_open(&c, &o), SV_STATUS_ENODEV);
+    CHECK_CONTAINS(svf_io_open_error(), "uart@0x2f8: no UART");
+    o.index = 2;
+    CHECK_EQ_INT(svf_console_open(&c, &o), SV_STATUS_ENODEV);
+    CHECK_CONTAINS(svf_io_open_error(), "console 2");
+}
+
 int main(void) {
+    test_ports_attach(&ata, model_ata_in, model_ata_out);
+    test_ports_attach(&com1, model_uart_in, model_uart_out);
     RUN(test_path_from_cmdline);
     RUN(test_choose);
     RUN(test_emulated_disk);
+    RUN(test_emulated_console);
     return tests_done("test_io");
 }

@@ -296,8 +296,10 @@ int svf_console_read(svf_console_t *c, void *buf, size_t cap, uint64_t timeout_n
     if (cap == 0) return 0;
     int rc = c->ops->read(c->impl, buf, cap, timeout_ns);
     if (rc < 0) return impl_failed(c->error, &c->stats, c->name, rc, c->ops->error(c->impl));
-    c->stats.ops++;
-    c->stats.bytes_in += (uint64_t)rc;
+    if (rc > 0) {
+        c->stats.ops++;
+        c->stats.bytes_in += (uint64_t)rc;
+    }
     return rc;
 }
 

@@ -10,8 +10,15 @@
 
 #include "io_impl.h"
 #include "svfront/ata.h"
+#include "svfront/uart16550.h"
 
 static uint64_t clock_ns(void) { return sv_time_ns(); }
+
+/* The drivers hold nothing but their own state: closing frees it. */
+static int free_impl(void *impl) {
+    sv_free(impl);
+    return SV_STATUS_OK;
+}
 
 /* ---- disks: ATA on the primary channel ---- */
 
@@ -24,12 +31,8 @@ static int ata_write(void *impl, uint64_t sector, const void *buf, size_t len) {
 static int ata_flush(void *impl) { return svf_ata_flush(impl); }
 static const char *ata_error(const void *impl) { return ((const svf_ata_t *)impl)->error; }
 static void ata_stats(const void *impl, svf_io_stats_t *out) { out->waits = ((const svf_ata_t *)impl)->stats.status_polls; }
-static int ata_close(void *impl) {
-    sv_free(impl);
-    return SV_STATUS_OK;
-}
 
-static const svf_disk_ops_t ata_ops = {ata_read, ata_write, ata_flush, ata_error, ata_stats, ata_close};
+static const svf_disk_ops_t ata_ops = {ata_read, ata_write, ata_flush, ata_error, ata_stats, free_impl};
 
 int svf_io_emul_disk_open(svf_disk_t *d, const svf_io_options_t *o, char *msg, size_t cap) {
     if (o->index > 1) {
@@ -63,7 +66,7 @@ int svf_io_emul_disk_open(svf_disk_t *d, const svf_io_options_t *o, char *msg, s
     return SV_STATUS_OK;
 }
 
-/* ---- network interfaces and consoles: not in this build yet ---- */
+/* ---- network interfaces: not in this build yet ---- */
 
 int svf_io_emul_nic_open(svf_nic_t *n, const svf_io_options_t *o, char *msg, size_t cap) {
     (void)n, (void)o;
@@ -71,8 +74,40 @@ int svf_io_emul_nic_open(svf_nic_t *n, const svf_io_options_t *o, char *msg, siz
     return SV_STATUS_ENOSYS;
 }
 
+/* ---- consoles: 16550A UART ---- */
+
+static int uart_write(void *impl, const void *data, size_t len) { return svf_uart_write(impl, data, len); }
+static int uart_read(void *impl, void *buf, size_t cap, uint64_t timeout_ns) { return svf_uart_read(impl, buf, cap, timeout_ns); }
+static int uart_flush(void *impl, uint64_t timeout_ns) { return svf_uart_flush(impl, timeout_ns ? timeout_ns : 1); }
+static const char *uart_error(const void *impl) { return ((const svf_uart_t *)impl)->error; }
+static void uart_stats(const void *impl, svf_io_stats_t *out) {
+    const svf_uart_stats_t *s = &((const svf_uart_t *)impl)->stats;
+    out->waits = s->lsr_polls;
+    out->dropped = s->overruns + s->rx_errors;
+}
+
+static const svf_console_ops_t uart_ops = {uart_write, uart_read, uart_flush, uart_error, uart_stats, free_impl};
+
 int svf_io_emul_console_open(svf_console_t *c, const svf_io_options_t *o, char *msg, size_t cap) {
-    (void)c, (void)o;
-    sv_snprintf(msg, cap, "console: the emulated console (16550A UART) driver is not in this build");
-    return SV_STATUS_ENOSYS;
+    static const uint16_t bases[] = {SVF_UART_COM1_BASE, SVF_UART_COM2_BASE};
+    if (o->index >= sizeof bases / sizeof bases[0]) {
+        sv_snprintf(msg, cap, "console %u: the emulated consoles are 0 (COM1, 0x3f8) and 1 (COM2, 0x2f8)", o->index);
+        return SV_STATUS_ENODEV;
+    }
+    svf_uart_t *u = sv_malloc(sizeof *u);
+    if (!u) {
+        sv_snprintf(msg, cap, "uart: out of memory");
+        return SV_STATUS_ENOMEM;
+    }
+    svf_uart_config_t cfg = {.base = bases[o->index], .now_ns = clock_ns, .timeout_ns = o->timeout_ns};
+    int rc = svf_uart_init(u, &cfg);
+    if (rc) {
+        sv_strlcpy(msg, u->error, cap);
+        sv_free(u);
+        return rc;
+    }
+    c->ops = &uart_ops;
+    c->impl = u;
+    sv_strlcpy(c->name, u->name, sizeof c->name);
+    return SV_STATUS_OK;
 }

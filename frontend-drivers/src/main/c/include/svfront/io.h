@@ -70,7 +70,7 @@ typedef struct svf_io_options {
 
 /* Counters every device keeps (the driver's own, more detailed ones are in its header). */
 typedef struct svf_io_stats {
-    uint64_t ops;            /* completed reads, writes and flushes / frames sent and received / console calls */
+    uint64_t ops;            /* completed reads, writes, flushes / frames sent and received / console writes and reads that got bytes */
     uint64_t bytes_in;       /* read from the disk / received / read from the console */
     uint64_t bytes_out;      /* written / sent / written to the console */
     uint64_t notifications;  /* pv: event-channel notifications sent (each a hypercall) */

@@ -15,8 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The guest SDK's one I/O API (svfront/io.h) end to end: the iodemo guest on the pv path (blkfront,
- * netfront, the console ring). Each case keeps the lines that name neither device nor path, the
- * part a run on the other path must print identically.
+ * netfront, the console ring) and on the emulated one (the 16550A UART, the ATA disk, the NE2000).
+ * Each case keeps the lines that name neither device nor path, the part a run on the other path
+ * must print identically.
  */
 class IoPathsTest {
     @TempDir
@@ -95,6 +96,27 @@ class IoPathsTest {
             assertTrue(r.out().contains("[1:iodemo] iodemo " + line), "missing '" + line + "' in:\n" + r.all());
         }
         assertTrue(comparable(r, 1).contains("console: 3 lines written, crc32 0x6a9b9b20"), r.all());
+    }
+
+    @Test
+    void consoleOnTheUartPrintsTheSame() {
+        Cli.Run pv = ok(run(iodemo(), "--cmdline", "test=console io=pv lines=3"));
+        Cli.Run uart = ok(run(iodemo(), "--uart", "--cmdline", "test=console io=emulated lines=3"));
+        assertTrue(uart.out().contains("iodemo: console uart@0x3f8 (emulated)"), uart.all());
+        for (String line : CONSOLE_LINES) {
+            assertTrue(uart.out().contains("[1:iodemo] iodemo " + line), "missing '" + line + "' in:\n" + uart.all());
+        }
+        assertEquals(comparable(pv, 1), comparable(uart, 1));
+    }
+
+    @Test
+    void emulatedDevicesThatAreNotThereAreNamed() {
+        Cli.Run r = run(iodemo(), "--cmdline", "test=console io=emulated");
+        assertEquals(1, r.code(), r.all());
+        assertTrue(r.out().contains("console open: ENODEV: uart@0x3f8: no UART (the line status register floats at 0xff)"), r.all());
+        r = run(iodemo(), "--cmdline", "test=disk io=emulated");
+        assertEquals(1, r.code(), r.all());
+        assertTrue(r.out().contains("disk open: ENODEV: ata0-master: no device (the status register floats at 0xff)"), r.all());
     }
 
     @Test
