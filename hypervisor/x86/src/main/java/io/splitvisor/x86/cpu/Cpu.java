@@ -148,11 +148,11 @@ public final class Cpu {
     }
 
     public boolean sf() {
-        return (flagResult ^ (flagAux << 63)) < 0;
+        return sf(flagResult, flagAux);
     }
 
     public boolean of() {
-        return (flagAux + (1L << 62)) < 0;
+        return of(flagAux);
     }
 
     public boolean af() {
@@ -165,49 +165,81 @@ public final class Cpu {
 
     /** Evaluates condition code {@code cc} (the low nibble of Jcc/SETcc/CMOVcc). */
     public boolean cond(int cc) {
+        return cond(cc, flagResult, flagAux);
+    }
+
+    // The lazy-flag arithmetic as pure functions of (result, aux): the translated code keeps both in locals.
+
+    public static boolean sf(long result, long aux) {
+        return (result ^ (aux << 63)) < 0;
+    }
+
+    public static boolean of(long aux) {
+        return (aux + (1L << 62)) < 0;
+    }
+
+    /** Condition code {@code cc} over a lazy-flag pair. */
+    public static boolean cond(int cc, long result, long aux) {
         boolean r;
         switch (cc >> 1) {
-            case 0: r = of(); break;
-            case 1: r = cf(); break;
-            case 2: r = flagResult == 0; break;
-            case 3: r = cf() || flagResult == 0; break;
-            case 4: r = sf(); break;
-            case 5: r = pf(); break;
-            case 6: r = sf() != of(); break;
-            default: r = flagResult == 0 || sf() != of(); break;
+            case 0: r = of(aux); break;
+            case 1: r = aux < 0; break;
+            case 2: r = result == 0; break;
+            case 3: r = aux < 0 || result == 0; break;
+            case 4: r = sf(result, aux); break;
+            case 5: r = (Integer.bitCount((int) (result ^ (aux >>> 8)) & 0xFF) & 1) == 0; break;
+            case 6: r = sf(result, aux) != of(aux); break;
+            default: r = result == 0 || sf(result, aux) != of(aux); break;
         }
         return r ^ ((cc & 1) != 0);
+    }
+
+    /** The flag result of r for an operation {@code sh = 64 - bits} wide: r sign-extended from its size. */
+    public static long flagResult(int sh, long r) {
+        return (r << sh) >> sh;
+    }
+
+    /** The carry-out vector of a + b = r, {@code sh = 64 - bits}. */
+    public static long addAux(int sh, long a, long b, long r) {
+        long cout = (a & b) | ((a | b) & ~r);
+        return (cout & 8) | ((cout << sh) & 0xC000000000000000L);
+    }
+
+    /** The carry-out vector of a - b = r, {@code sh = 64 - bits}. */
+    public static long subAux(int sh, long a, long b, long r) {
+        long cout = (~a & b) | ((~a ^ b) & r);
+        return (cout & 8) | ((cout << sh) & 0xC000000000000000L);
+    }
+
+    /** {@code aux} with CF replaced by {@code oldAux}'s CF and OF kept (INC, DEC). */
+    public static long keepCarryAux(long aux, long oldAux) {
+        long delta = (aux ^ oldAux) & 0x8000000000000000L;
+        return aux ^ (delta | (delta >>> 1));
     }
 
     /** After an add-like operation of the given size: result and carry-out vector. */
     public void setAddFlags(int size, long a, long b, long r) {
         int sh = 64 - (size << 3);
-        long cout = (a & b) | ((a | b) & ~r);
-        flagResult = (r << sh) >> sh;
-        flagAux = (cout & 8) | ((cout << sh) & 0xC000000000000000L);
+        flagResult = flagResult(sh, r);
+        flagAux = addAux(sh, a, b, r);
     }
 
     /** After a subtract-like operation a - b = r of the given size. */
     public void setSubFlags(int size, long a, long b, long r) {
         int sh = 64 - (size << 3);
-        long cout = (~a & b) | ((~a ^ b) & r);
-        flagResult = (r << sh) >> sh;
-        flagAux = (cout & 8) | ((cout << sh) & 0xC000000000000000L);
+        flagResult = flagResult(sh, r);
+        flagAux = subAux(sh, a, b, r);
     }
 
     /** After a logical operation: CF = OF = 0. */
     public void setLogicFlags(int size, long r) {
-        int sh = 64 - (size << 3);
-        flagResult = (r << sh) >> sh;
+        flagResult = flagResult(64 - (size << 3), r);
         flagAux = 0;
     }
 
     /** Replaces CF (and keeps OF) after an add/sub whose CF must be preserved (INC, DEC). */
     public void keepCarry(boolean oldCf) {
-        long newCf = flagAux & 0x8000000000000000L;
-        long want = oldCf ? 0x8000000000000000L : 0;
-        long delta = newCf ^ want;
-        flagAux ^= delta | (delta >>> 1);
+        flagAux = keepCarryAux(flagAux, oldCf ? 0x8000000000000000L : 0);
     }
 
     /** Sets CF and OF, keeping SF, ZF, AF, PF. */

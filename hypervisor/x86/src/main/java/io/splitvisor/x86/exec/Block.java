@@ -20,6 +20,9 @@ final class Block {
     long linkRip1 = -1;
     Block link0;
     Block link1;
+    /** Its JVM bytecode once hot (see {@link Translations}); null while interpreted. */
+    Translation translation;
+    int heat;
 
     Block(long rip, long phys, long phys2, Insn[] code) {
         this.rip = rip;

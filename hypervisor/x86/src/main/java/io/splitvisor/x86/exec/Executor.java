@@ -23,6 +23,8 @@ final class Executor {
     final long[] regs;
     final Mmu m;
     final ColdOps cold;
+    /** The vCPU whose pending events a translated block's loop checks. */
+    InterpreterVcpu vcpu;
     /** Set by a handler to end the block after the current instruction (SMC, pending exit). */
     boolean abort;
     /** The current instruction completed with an exit to report (OUT, MMIO write, HLT). */
@@ -41,11 +43,11 @@ final class Executor {
         this.cold = cold;
     }
 
-    /** Runs up to {@code limit} instructions of the block. On FAULT the fault is in the Cpu's GuestFault. */
-    int runBlock(Block block, int limit) {
+    /** Runs instructions {@code from} to {@code to - 1} of the block. On FAULT the fault is in the Cpu's GuestFault. */
+    int runBlock(Block block, int from, int to) {
         Insn[] code = block.code;
-        int n = Math.min(limit, block.count);
-        int i = 0;
+        int n = to;
+        int i = from;
         abort = false;
         final Cpu c = this.c;
         final long[] regs = this.regs;
@@ -455,16 +457,36 @@ final class Executor {
             faultVector = f.vector;
             faultError = f.errorCode;
             faultHasError = f.hasErrorCode;
-            return stopAt(code[i], i, FAULT);
+            return stopAt(code[i], i - from, FAULT);
         } catch (ExitSignal e) {
-            return stopAt(code[i], i, EXIT);
+            return stopAt(code[i], i - from, EXIT);
         }
-        retired += i;
+        retired += i - from;
         Insn last = code[i - 1];
         if (!last.branch) {
             c.rip = last.nextRip;
         }
         return OK;
+    }
+
+    /**
+     * A translated block stopped at instruction {@code idx} with {@code done} instructions retired before this
+     * round: a guest fault or an MMIO read exit, reported as {@link #runBlock} would; anything else is rethrown.
+     */
+    int jitStop(Block b, int idx, long done, RuntimeException e) {
+        int status;
+        if (e instanceof GuestFault f) {
+            faultVector = f.vector;
+            faultError = f.errorCode;
+            faultHasError = f.hasErrorCode;
+            status = FAULT;
+        } else if (e instanceof ExitSignal) {
+            status = EXIT;
+        } else {
+            throw e;
+        }
+        retired += done;
+        return stopAt(b.code[idx], idx, status);
     }
 
     private int stopAt(Insn in, int done, int status) {

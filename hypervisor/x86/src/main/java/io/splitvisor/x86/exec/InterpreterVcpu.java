@@ -55,7 +55,8 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
     private final Registers registers;
     private final IoExits ioExits = new IoExits();
     private final Exit exit = ioExits.exit;
-    private volatile int async;
+    /** Pending events (stop, interrupt, code written); read by translated blocks' loops too. */
+    volatile int async;
     private final PendingInterrupts pendingIrq = new PendingInterrupts();
     private final ConcurrentLinkedQueue<Long> writtenPages = new ConcurrentLinkedQueue<>();
     private boolean closed;
@@ -63,6 +64,7 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
     /** The host supplied data for an IN or MMIO read: complete that instruction first on the next run. */
     private boolean completionPending;
     private boolean stringBatching;
+    private boolean translate = Translations.ENABLED;
 
     private final long[] recent = new long[RECENT];
     private int recentPos;
@@ -78,6 +80,7 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
         this.registers = new Registers(this, c);
         SystemOps sys = new SystemOps(this, c, m, cpuid, interrupts);
         this.x = new Executor(c, m, new ColdOps(sys, new StringOps(sys)));
+        x.vcpu = this;
         memory.addListener(this);
         LOG.debug("interpreter vCPU created on {} RAM region(s)", memory.regions().size());
     }
@@ -151,7 +154,19 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
             }
             // the fast path: whole blocks, chained through their cached successors
             recent[recentPos++ & (RECENT - 1)] = b.rip;
-            int status = x.runBlock(b, left < b.count ? (int) left : b.count);
+            int status;
+            Translation t = b.translation;
+            if (t == null && translate && ++b.heat == Translations.THRESHOLD) {
+                t = b.translation = Translations.of(b);
+            }
+            if (t != null && translate && left >= b.count) {
+                status = t.run(x, b, left);
+                if (status < 0) {
+                    status = x.runBlock(b, ~status, b.count);
+                }
+            } else {
+                status = x.runBlock(b, 0, left < b.count ? (int) left : b.count);
+            }
             if (status == Executor.OK && !x.exitPending && !shadowPending) {
                 prev = b;
                 continue;
@@ -178,7 +193,7 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
             trace.before(this, b.code[0]);
         }
         boolean shadowWas = shadowActive;
-        int status = x.runBlock(b, 1);
+        int status = x.runBlock(b, 0, 1);
         if (shadowWas) {
             shadowActive = false;
         }
@@ -344,6 +359,14 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
         exit.stringOut(port, size, count);
         ex.exitPending = true;
         ex.abort = true;
+    }
+
+    /**
+     * Whether hot blocks run as JVM bytecode (on unless the system property {@code splitvisor.x86.jit} is
+     * {@code off}); off, every instruction is interpreted.
+     */
+    public void setTranslation(boolean on) {
+        this.translate = on;
     }
 
     /**

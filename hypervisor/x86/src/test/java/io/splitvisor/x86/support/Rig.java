@@ -36,6 +36,12 @@ public final class Rig implements AutoCloseable {
 
     public Exit lastExit;
 
+    /** Prepares a rig before its code is loaded (page tables, memory). */
+    @FunctionalInterface
+    public interface Setup {
+        void apply(Rig r);
+    }
+
     public static final long IDT = 0x30000;
     public static final long HANDLERS = 0x31000;
     public static final long TSS = 0x32000;

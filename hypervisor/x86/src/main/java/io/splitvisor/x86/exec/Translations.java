@@ -1,0 +1,98 @@
+package io.splitvisor.x86.exec;
+
+import io.splitvisor.x86.decode.Insn;
+import io.splitvisor.x86.jit.BlockTranslator;
+import java.lang.invoke.MethodHandles;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Translates hot blocks to JVM bytecode and defines them as hidden classes of this package, cached JVM-wide by the
+ * decoded instructions (so a program run again, or on another vCPU, reuses classes HotSpot has already compiled).
+ * System properties: {@code splitvisor.x86.jit} ({@code on} by default, {@code off} interprets everything) and
+ * {@code splitvisor.x86.jit.threshold} (executions of a block before it is translated, default 50).
+ */
+final class Translations {
+    static final boolean ENABLED = !"off".equals(System.getProperty("splitvisor.x86.jit", "on"));
+    static final int THRESHOLD = Math.max(1, Integer.getInteger("splitvisor.x86.jit.threshold", 50));
+    private static final int MAX_CACHED = 1 << 15;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Translations.class);
+    private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
+    private static final String NAME = "io/splitvisor/x86/exec/Translated";
+    private static final String SUPER = "io/splitvisor/x86/exec/Translation";
+    /** A block that cannot be translated (its first instruction is not supported). */
+    private static final Translation NONE = new Translation() {
+        @Override
+        int run(Executor x, Block b, long budget) {
+            return ~0;
+        }
+    };
+    private static final ConcurrentHashMap<Key, Translation> CACHE = new ConcurrentHashMap<>();
+
+    private Translations() {
+    }
+
+    /** The translation of {@code b}, or null when none is possible. */
+    static Translation of(Block b) {
+        Key key = Key.of(b);
+        Translation t = CACHE.get(key);
+        if (t == null) {
+            if (CACHE.size() >= MAX_CACHED) {
+                CACHE.clear();
+            }
+            t = define(b);
+            Translation raced = CACHE.putIfAbsent(key, t);
+            if (raced != null) {
+                t = raced;
+            }
+        }
+        return t == NONE ? null : t;
+    }
+
+    private static Translation define(Block b) {
+        BlockTranslator.Result r = BlockTranslator.translate(b.code, b.rip, NAME, SUPER);
+        if (r == null) {
+            return NONE;
+        }
+        try {
+            Class<?> cls = LOOKUP.defineHiddenClass(r.classBytes(), true).lookupClass();
+            return (Translation) cls.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            // a translator bug must cost speed, never correctness: this block stays interpreted
+            LOG.error("translation of the block at 0x{} was refused by the JVM", Long.toHexString(b.rip), e);
+            return NONE;
+        }
+    }
+
+    /** Everything the translator reads from a block: equal keys give the same code. */
+    private record Key(long[] words) {
+        static Key of(Block b) {
+            long[] w = new long[1 + 7 * b.count];
+            w[0] = b.rip;
+            int i = 1;
+            for (Insn in : b.code) {
+                w[i++] = in.op | (long) in.size << 16 | (long) in.size2 << 24 | (long) in.len << 32
+                        | (long) in.sub << 40;
+                w[i++] = in.nextRip;
+                w[i++] = in.reg | (long) in.rm << 8 | (long) in.base << 16 | (long) in.index << 24
+                        | (long) in.scale << 32 | (long) in.eaSpecial << 40 | (long) (in.segment & 0xFF) << 48;
+                w[i++] = in.disp;
+                w[i++] = in.imm;
+                w[i++] = in.imm2;
+                w[i++] = (in.mem ? 1 : 0) | (in.addr32 ? 2 : 0) | (in.variant ? 4 : 0) | (in.lock ? 8 : 0)
+                        | (in.branch ? 16 : 0) | (in.endsBlock ? 32 : 0) | (long) in.rep << 8 | (long) in.vreg << 16;
+            }
+            return new Key(w);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && Arrays.equals(words, k.words);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(words);
+        }
+    }
+}
