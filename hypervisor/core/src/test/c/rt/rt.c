@@ -5,6 +5,11 @@ extern uint64_t rt_start_info_page;
 
 void *memset(void *d, int c, size_t n) { uint8_t *p = d; while (n--) *p++ = (uint8_t)c; return d; }
 void *memcpy(void *d, const void *s, size_t n) { uint8_t *p = d; const uint8_t *q = s; while (n--) *p++ = *q++; return d; }
+int memcmp(const void *a, const void *b, size_t n) {
+    const uint8_t *p = a, *q = b;
+    for (; n; n--, p++, q++) if (*p != *q) return *p - *q;
+    return 0;
+}
 
 void rt_debug(const char *s) { while (*s) rt_outb(SV_DEBUG_CONSOLE_PORT, (uint8_t)*s++); }
 

@@ -6,6 +6,7 @@
 extern sv_start_info_t rt_si;
 void *memset(void *d, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
 int main(void);
 void rt_debug(const char *s);
 void rt_print(const char *s);

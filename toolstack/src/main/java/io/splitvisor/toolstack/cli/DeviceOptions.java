@@ -3,6 +3,7 @@ package io.splitvisor.toolstack.cli;
 import io.splitvisor.backend.DeviceException;
 import io.splitvisor.backend.Dom0Backends;
 import io.splitvisor.backend.net.MacAddress;
+import io.splitvisor.backend.net.SwitchSegment;
 import io.splitvisor.core.devices.EmulatedDevice;
 import io.splitvisor.core.devices.emulated.EmulatedDevices;
 import io.splitvisor.core.domain.Domain;
@@ -32,6 +33,8 @@ import java.util.Stack;
  * <pre>
  *   --uart              a 16550A UART at 0x3F8 on the guest's console
  *   --ata IMAGE[:ro]    an ATA disk, primary master (0x1F0-0x1F7, 0x3F6), PIO, on a raw image
+ *   --ne2000[=MAC]      an NE2000 at 0x300 on dom0's switch svbr0 (with the --nic vifs); without a MAC,
+ *                       00:16:3e:&lt;domid hi&gt;:&lt;domid lo&gt;:e0
  * </pre>
  */
 public final class DeviceOptions {
@@ -55,6 +58,10 @@ public final class DeviceOptions {
     @Option(names = "--ata", paramLabel = "IMAGE[:ro]",
             description = "attach an emulated ATA disk (primary master, PIO) on a raw image; :ro for read-only")
     private String ata;
+
+    @Option(names = "--ne2000", paramLabel = "MAC", arity = "0..1", parameterConsumer = OptionalMac.class,
+            description = "attach an emulated NE2000 at 0x300 on dom0's switch, with MAC or a generated address")
+    private List<String> ne2000 = new ArrayList<>();
 
     /** A parsed --disk. */
     record Disk(Path image, boolean readOnly) {
@@ -87,6 +94,12 @@ public final class DeviceOptions {
         if (disks.size() > 16) {
             return "at most 16 --disk options (xvda to xvdp)";
         }
+        if (ne2000.size() > 1) {
+            return "--ne2000: one NE2000 per guest (0x300)";
+        }
+        if (!ne2000.isEmpty() && !ne2000.get(0).isEmpty() && guests > 1) {
+            return "--ne2000 " + ne2000.get(0) + ": an explicit MAC cannot be given to " + guests + " guests; use --ne2000 alone";
+        }
         for (String n : nics) {
             if (!n.isEmpty() && guests > 1) {
                 return "--nic " + n + ": an explicit MAC cannot be given to " + guests + " guests; use --nic alone";
@@ -110,8 +123,8 @@ public final class DeviceOptions {
         return new Disk(Path.of(text), false);
     }
 
-    /** The emulated devices to build each guest with. */
-    List<EmulatedDevice> emulated() {
+    /** The emulated devices to build each guest with (an NE2000 joins {@code backends}' switch). */
+    List<EmulatedDevice> emulated(Dom0Backends backends) {
         List<EmulatedDevice> list = new ArrayList<>();
         if (uart) {
             list.add(EmulatedDevices.uart());
@@ -119,6 +132,11 @@ public final class DeviceOptions {
         if (ata != null) {
             Disk disk = parseDisk(ata);
             list.add(EmulatedDevices.ataDisk(disk.image(), disk.readOnly()));
+        }
+        if (!ne2000.isEmpty()) {
+            String mac = ne2000.get(0);
+            list.add(EmulatedDevices.ne2000(new SwitchSegment(backends.bridge()),
+                    mac.isEmpty() ? EmulatedDevices.GENERATED_MAC : MacAddress.parse(mac)));
         }
         return list;
     }
@@ -150,8 +168,9 @@ public final class DeviceOptions {
     }
 
     /**
-     * {@code --nic} takes the next argument only when it is a MAC address, so
-     * {@code run --nic guest.elf} attaches a NIC with a generated address to guest.elf.
+     * {@code --nic} and {@code --ne2000} take the next argument only when it is a MAC address, so
+     * {@code run --nic guest.elf} attaches a NIC with a generated address to guest.elf
+     * ({@code --ne2000=MAC} works too).
      */
     static final class OptionalMac implements CommandLine.IParameterConsumer {
         @Override

@@ -73,7 +73,7 @@ final class RunCommand implements Callable<Integer> {
                 String cmdline = cmdlines.isEmpty() ? "" : cmdlines.get(cmdlines.size() == 1 ? 0 : i);
                 String name = elf.getFileName().toString().replaceFirst("\\.elf$", "");
                 Domain guest = session.add(new DomainConfig(name, elf, memory, cmdline, engine, trace)
-                        .withDevices(devices.emulated()));
+                        .withDevices(devices.emulated(session.backends())));
                 if (!devices.none()) {
                     devices.attach(session.backends(), guest);
                 }

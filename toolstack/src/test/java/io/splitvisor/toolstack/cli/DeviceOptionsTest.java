@@ -63,6 +63,18 @@ class DeviceOptionsTest {
     }
 
     @Test
+    void ne2000TakesAnOptionalMacAndOnlyOneCard() throws Exception {
+        Path missing = dir.resolve("missing.elf");
+        Run r = run("run", "--ne2000", missing.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("missing.elf"), "the path was taken as the guest, not as a MAC: " + r.err());
+        Run two = run("run", elf("a.elf").toString(), "--ne2000", "--ne2000");
+        assertEquals("splitvisor: --ne2000: one NE2000 per guest (0x300)\n", two.err());
+        Run shared = run("run", elf("a.elf").toString(), elf("b.elf").toString(), "--ne2000=00:16:3e:00:00:01");
+        assertTrue(shared.err().startsWith("splitvisor: --ne2000 00:16:3e:00:00:01: an explicit MAC"), shared.err());
+    }
+
+    @Test
     void aWritableImageOrAnExplicitMacIsNotSharedBetweenGuests() throws Exception {
         Path img = dir.resolve("d.img");
         Files.write(img, new byte[4096]);
@@ -91,7 +103,7 @@ class DeviceOptionsTest {
         Path img = dir.resolve("d.img");
         Files.write(img, new byte[64 * 512]);
         Run r = run("run", hello.toString(), "--disk", img.toString(), "--disk", img + ":ro", "--nic", "--nic",
-                "00:16:3e:00:00:42", "--rng", "--console", "log", "--uart", "--ata", img + ":ro", "--timeout", "60");
+                "00:16:3e:00:00:42", "--rng", "--console", "log", "--uart", "--ata", img + ":ro", "--ne2000=00:16:3e:00:00:43", "--timeout", "60");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("[1:hello]"), r.out());
     }

@@ -87,4 +87,60 @@ class EmulatedGuestsTest {
             assertEquals("ata0: " + missing + ": no such file", e.getMessage());
         }
     }
+
+    /** A segment that answers every frame with "pong" and the frame's payload, addressed back to its sender. */
+    private static final class EchoSegment implements EthernetSegment {
+        final java.util.Queue<byte[]> replies = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        final java.util.List<byte[]> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public Link connect(String name, long mac) {
+            return new Link() {
+                @Override
+                public void transmit(byte[] frame) {
+                    sent.add(frame);
+                    byte[] reply = new byte[frame.length + 4];
+                    System.arraycopy(frame, 6, reply, 0, 6);
+                    reply[6] = 0x02;
+                    reply[12] = (byte) 0x88;
+                    reply[13] = (byte) 0xB5;
+                    System.arraycopy("pong".getBytes(StandardCharsets.US_ASCII), 0, reply, 14, 4);
+                    System.arraycopy(frame, 14, reply, 18, frame.length - 14);
+                    replies.add(reply);
+                }
+
+                @Override
+                public byte[] receive() {
+                    return replies.poll();
+                }
+
+                @Override
+                public void received(byte[] frame, boolean stored) {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+    }
+
+    @Test
+    void ne2000GuestReadsItsPromSendsAndReceivesThroughTheRing() throws Exception {
+        EchoSegment segment = new EchoSegment();
+        try (Hypervisor hv = new Hypervisor(new Engines())) {
+            Domain d = hv.createGuest(DomainConfig.guest("ne2000", TestGuests.build("ne2000")).withMemory(8 << 20)
+                    .withDevices(List.of(EmulatedDevices.ne2000(segment, 0x0016_3E00_0A0BL))));
+            hv.start(d);
+            ShutdownInfo end = d.ended().get(60, TimeUnit.SECONDS);
+            String out = d.console().text();
+            assertEquals(0, end.exitCode(), out);
+            assertTrue(out.contains("ne2000: mac last byte 11\nne2000: sent\nne2000: reply bytes 68\nne2000: reply ok\n"), out);
+            assertEquals(1, segment.sent.size());
+            byte[] frame = segment.sent.get(0);
+            assertEquals(64, frame.length);
+            assertEquals("ping from ne2000", new String(frame, 14, 16, StandardCharsets.US_ASCII));
+            assertEquals(0x0B, frame[11], "the source address is the PROM's");
+        }
+    }
 }
