@@ -32,8 +32,15 @@ public record MachineInfo(String cpuModel, int cores, String jvm, String os, Str
         return System.getProperty("os.arch");
     }
 
-    /** The checked-out commit (with "-dirty" when the tree has changes), or "unknown". */
+    /**
+     * The checked-out commit (with "-dirty" when the tree has changes), or "unknown"; a copy of the
+     * tree without its git directory names it with {@code -Dsplitvisor.commit=ID}.
+     */
     static String commit(Path root) {
+        String given = System.getProperty("splitvisor.commit");
+        if (given != null && !given.isBlank()) {
+            return given.trim();
+        }
         String head = git(root, "rev-parse", "--short=12", "HEAD");
         if (head == null) {
             return "unknown";
