@@ -21,8 +21,7 @@ final class EmulatedWiring implements PathWiring {
     @Override
     public String unavailable(BenchCase.Device device) {
         return switch (device) {
-            case CONSOLE -> null;
-            case DISK -> "no emulated ATA disk in this build yet";
+            case CONSOLE, DISK -> null;
             case NIC -> "no emulated NE2000 in this build yet";
         };
     }
@@ -35,8 +34,10 @@ final class EmulatedWiring implements PathWiring {
             if (problem != null) {
                 throw new IllegalStateException(problem);
             }
-            if (d == BenchCase.Device.CONSOLE) {
-                list.add(EmulatedDevices.uart());
+            switch (d) {
+                case CONSOLE -> list.add(EmulatedDevices.uart());
+                case DISK -> list.add(EmulatedDevices.ataDisk(disk, false));
+                case NIC -> { }
             }
         }
         return base.withDevices(list);
