@@ -13,12 +13,17 @@ size_t iob_console_line(uint64_t i, char *out) {
 }
 
 int iob_run_console(const iob_config_t *cfg) {
-    int rc = iob_console_open(cfg->path);
-    if (rc == SV_STATUS_ENOSYS) {
-        iob_skip(cfg, "console", "this guest has no driver for the console on this path");
+    svf_console_t *console;
+    svf_io_options_t opts = iob_io_options(cfg);
+    int rc = svf_console_open(&console, &opts);
+    if (rc == SV_STATUS_ENOSYS) {   /* this guest build has no driver for it */
+        iob_skip(cfg, "console", svf_io_open_error());
         return 0;
     }
-    if (rc) return iob_failed("opening the console", rc);
+    if (rc) {
+        sv_printf("iobench: %s\n", svf_io_open_error());
+        return iob_failed("opening the console", rc);
+    }
     /* The text is made before the case begins: only the writes are measured. */
     char *text = sv_malloc(cfg->lines * IOB_LINE_MAX);
     uint32_t *len = sv_malloc(cfg->lines * sizeof(uint32_t));
@@ -33,14 +38,16 @@ int iob_run_console(const iob_config_t *cfg) {
     uint64_t t0 = sv_time_ns();
     for (uint64_t i = 0; i < cfg->lines; i++) {
         uint64_t start = sv_time_ns();
-        if ((rc = iob_console_write(cfg->path, text + i * IOB_LINE_MAX, len[i]))) return iob_failed("writing a line", rc);
+        rc = svf_console_write(console, text + i * IOB_LINE_MAX, len[i]);
+        if (rc < 0) return iob_failed("writing a line", rc);
         iob_samples_add(&s, sv_time_ns() - start);
     }
-    if ((rc = iob_console_flush(cfg->path))) return iob_failed("flushing the console", rc);
+    if ((rc = svf_console_flush(console, cfg->timeout_ns))) return iob_failed("flushing the console", rc);
     uint64_t ns = sv_time_ns() - t0;
     if (iob_mark(cfg, "end", "console")) return 1;
     iob_report(cfg, &(iob_result_t){.name = "console", .bytes = bytes, .ops = cfg->lines, .ns = ns, .samples = &s});
     iob_samples_free(&s);
+    svf_console_close(console);
     sv_free(text);
     sv_free(len);
     return 0;

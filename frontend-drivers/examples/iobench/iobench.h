@@ -6,9 +6,8 @@
 #define IOBENCH_H
 
 #include <splitvisor/sdk.h>
+#include <svfront/io.h>
 #include <svfront/util.h>
-
-#include "devices.h"
 
 /* Per-operation times of one case, for the median and the 99th percentile. */
 typedef struct iob_samples {
@@ -35,7 +34,7 @@ typedef struct iob_result {
 
 /* Settings from the command line. */
 typedef struct iob_config {
-    iob_path_t path;
+    svf_io_path_t path;      /* SVF_IO_PV or SVF_IO_EMULATED */
     bool marks;              /* stop at each case's start and end until the host answers "go" */
     uint64_t mib;            /* sequential: MiB written then read */
     uint64_t xfer;           /* sequential: bytes per transfer */
@@ -54,6 +53,8 @@ typedef struct iob_config {
 int iob_mark(const iob_config_t *cfg, const char *edge, const char *name);
 /* Prints the result line of a case. */
 void iob_report(const iob_config_t *cfg, const iob_result_t *r);
+/* The options that open a device of the run's path (the first of its kind). */
+svf_io_options_t iob_io_options(const iob_config_t *cfg);
 /* Prints "iobench: skipped case=NAME io=PATH reason=..." for a case this guest cannot run. */
 void iob_skip(const iob_config_t *cfg, const char *name, const char *reason);
 /* Prints "iobench: FAILED: what (status)" and returns 1. */

@@ -88,8 +88,8 @@ int main(void) {
     char io[16] = "pv", cases[96] = "seq";
     sv_cmdline_get("io", io, sizeof io);
     sv_cmdline_get("cases", cases, sizeof cases);
-    if (sv_strcmp(io, "pv") == 0) cfg.path = IOB_PV;
-    else if (sv_strcmp(io, "emulated") == 0) cfg.path = IOB_EMULATED;
+    if (sv_strcmp(io, "pv") == 0) cfg.path = SVF_IO_PV;
+    else if (sv_strcmp(io, "emulated") == 0) cfg.path = SVF_IO_EMULATED;
     else return usage("io must be pv or emulated");
     if (!cases_known(cases)) return usage("unknown case in cases=");
     if (cfg.mib == 0 || cfg.mib > 1024) return usage("mib must be 1 to 1024");

@@ -66,22 +66,22 @@ static bool payload_ok(const uint8_t *f, int len) {
 }
 
 /* Waits up to timeout_ns for a frame of `kind` (and seq, unless any_seq); others are dropped. */
-static int await(iob_nic_t *nic, int kind, uint32_t want_seq, bool any_seq, uint64_t timeout_ns, uint32_t *seq, uint64_t *stamp) {
+static int await(svf_nic_t *nic, int kind, uint32_t want_seq, bool any_seq, uint64_t timeout_ns, uint32_t *seq, uint64_t *stamp) {
     uint64_t deadline = sv_time_ns() + timeout_ns;
     for (;;) {
         uint64_t now = sv_time_ns();
         if (now >= deadline) return 0;
-        int n = iob_nic_recv(nic, rx, sizeof rx, deadline - now);
+        int n = svf_nic_recv(nic, rx, sizeof rx, deadline - now);
         if (n <= 0) return n;
         if (parse(rx, n, seq, stamp) == kind && (any_seq || *seq == want_seq)) return n;
     }
 }
 
-static int discover(const iob_config_t *cfg, iob_nic_t *nic) {
+static int discover(const iob_config_t *cfg, svf_nic_t *nic) {
     uint64_t give_up = sv_time_ns() + cfg->timeout_ns;
     for (uint32_t attempt = 0; sv_time_ns() < give_up; attempt++) {
         header(tx, broadcast, HELLO, attempt, 0);
-        int rc = iob_nic_send(nic, tx, 60);
+        int rc = svf_nic_send(nic, tx, 60);
         if (rc) return iob_failed("sending a hello", rc);
         uint32_t seq;
         uint64_t stamp;
@@ -95,7 +95,7 @@ static int discover(const iob_config_t *cfg, iob_nic_t *nic) {
     return iob_failed("no answer from an echo peer (is one running on the same switch?)", 0);
 }
 
-static int round_trips(const iob_config_t *cfg, iob_nic_t *nic) {
+static int round_trips(const iob_config_t *cfg, svf_nic_t *nic) {
     uint64_t size = cfg->rtt_size;
     iob_samples_t s;
     if (!iob_samples_init(&s, cfg->rtt_count)) return iob_failed("no memory for the samples", 0);
@@ -108,7 +108,7 @@ static int round_trips(const iob_config_t *cfg, iob_nic_t *nic) {
         for (int attempt = 0; attempt < 3 && !answered; attempt++) {
             uint64_t start = sv_time_ns();
             header(tx, peer_mac, RTT, seq, start);
-            int rc = iob_nic_send(nic, tx, size);
+            int rc = svf_nic_send(nic, tx, size);
             if (rc) return iob_failed("sending a request", rc);
             uint32_t rseq;
             uint64_t stamp;
@@ -137,7 +137,7 @@ static int round_trips(const iob_config_t *cfg, iob_nic_t *nic) {
     return lost ? iob_failed("round trips were lost", 0) : 0;
 }
 
-static int flood(const iob_config_t *cfg, iob_nic_t *nic) {
+static int flood(const iob_config_t *cfg, svf_nic_t *nic) {
     uint64_t size = cfg->flood_size, count = cfg->flood_count, window = cfg->window;
     uint64_t interval = window / 2 ? window / 2 : 1;
     iob_samples_t s;
@@ -163,7 +163,7 @@ static int flood(const iob_config_t *cfg, iob_nic_t *nic) {
         }
         header(tx, peer_mac, DATA, (uint32_t)sent, interval);
         uint64_t start = sv_time_ns();
-        int rc = iob_nic_send(nic, tx, size);
+        int rc = svf_nic_send(nic, tx, size);
         if (rc) return iob_failed("sending a flood frame", rc);
         iob_samples_add(&s, sv_time_ns() - start);
         sent++;
@@ -173,7 +173,7 @@ static int flood(const iob_config_t *cfg, iob_nic_t *nic) {
     bool summarised = false;
     for (int attempt = 0; attempt < 10 && !summarised; attempt++) {
         header(tx, peer_mac, END, (uint32_t)sent, 0);
-        int rc = iob_nic_send(nic, tx, 60);
+        int rc = svf_nic_send(nic, tx, 60);
         if (rc) return iob_failed("sending the end of the flood", rc);
         uint32_t seq;
         uint64_t stamp;
@@ -201,18 +201,24 @@ static int flood(const iob_config_t *cfg, iob_nic_t *nic) {
     return 0;
 }
 
-static void prepare(const iob_config_t *cfg, iob_nic_t *nic) {
-    sv_memcpy(self_mac, iob_nic_mac(nic), 6);
+static int open_nic(const iob_config_t *cfg, svf_nic_t **nic) {
+    svf_io_options_t opts = iob_io_options(cfg);
+    int rc = svf_nic_open(nic, &opts);
+    if (rc && rc != SV_STATUS_ENOSYS) sv_printf("iobench: %s\n", svf_io_open_error());
+    return rc;
+}
+
+static void prepare(const iob_config_t *cfg, svf_nic_t *nic) {
+    sv_memcpy(self_mac, svf_nic_mac(nic), 6);
     svf_pattern_fill(payload, sizeof payload, 0, cfg->seed);
 }
 
 int iob_run_net(const iob_config_t *cfg, bool rtt, bool fl) {
-    iob_nic_t *nic;
-    int rc = iob_nic_open(cfg->path, &nic, cfg->timeout_ns);
-    if (rc == SV_STATUS_ENOSYS) {
-        const char *why = "this guest has no driver for the NIC on this path";
-        if (rtt) iob_skip(cfg, "net-rtt", why);
-        if (fl) iob_skip(cfg, "net-flood", why);
+    svf_nic_t *nic;
+    int rc = open_nic(cfg, &nic);
+    if (rc == SV_STATUS_ENOSYS) {   /* this guest build has no driver for it */
+        if (rtt) iob_skip(cfg, "net-rtt", svf_io_open_error());
+        if (fl) iob_skip(cfg, "net-flood", svf_io_open_error());
         return 0;
     }
     if (rc) return iob_failed("opening the network interface", rc);
@@ -222,17 +228,17 @@ int iob_run_net(const iob_config_t *cfg, bool rtt, bool fl) {
     if (result == 0 && fl) result = flood(cfg, nic);
     for (int i = 0; i < 3; i++) {
         header(tx, peer_mac, BYE, 0, 0);
-        iob_nic_send(nic, tx, 60);
+        svf_nic_send(nic, tx, 60);
     }
-    iob_nic_close(nic);
+    svf_nic_close(nic);
     return result;
 }
 
 int iob_run_echo(const iob_config_t *cfg) {
-    iob_nic_t *nic;
-    int rc = iob_nic_open(cfg->path, &nic, cfg->timeout_ns);
+    svf_nic_t *nic;
+    int rc = open_nic(cfg, &nic);
     if (rc == SV_STATUS_ENOSYS) {
-        sv_printf("iobench: echo: this guest has no driver for the NIC on the %s path\n", iob_path_name(cfg->path));
+        sv_printf("iobench: echo: %s\n", svf_io_open_error());
         return 0;
     }
     if (rc) return iob_failed("opening the network interface", rc);
@@ -241,14 +247,14 @@ int iob_run_echo(const iob_config_t *cfg) {
     uint32_t seq;
     uint64_t stamp;
     for (;;) {
-        int n = iob_nic_recv(nic, rx, sizeof rx, cfg->timeout_ns);
+        int n = svf_nic_recv(nic, rx, sizeof rx, cfg->timeout_ns);
         if (n < 0) return iob_failed("receiving", n);
         if (n == 0) return iob_failed("echo: nothing arrived before the timeout", 0);
         int kind = parse(rx, n, &seq, &stamp);
         if (kind == HELLO || kind == RTT) {
             sv_memcpy(tx, rx, (size_t)n);
             header(tx, rx + 6, kind == HELLO ? HELLO_REPLY : RTT_REPLY, seq, stamp);
-            if ((rc = iob_nic_send(nic, tx, (size_t)n))) return iob_failed("sending a reply", rc);
+            if ((rc = svf_nic_send(nic, tx, (size_t)n))) return iob_failed("sending a reply", rc);
             answered++;
         } else if (kind == DATA) {
             uint64_t now = sv_time_ns();
@@ -260,7 +266,7 @@ int iob_run_echo(const iob_config_t *cfg) {
             if (++since_credit >= stamp) {
                 since_credit = 0;
                 header(tx, rx + 6, CREDIT, (uint32_t)received, 0);
-                if ((rc = iob_nic_send(nic, tx, 60))) return iob_failed("sending a credit", rc);
+                if ((rc = svf_nic_send(nic, tx, 60))) return iob_failed("sending a credit", rc);
             }
         } else if (kind == END) {
             header(tx, rx + 6, SUMMARY, (uint32_t)received, 0);
@@ -268,13 +274,13 @@ int iob_run_echo(const iob_config_t *cfg) {
             put64(tx + HDR + 8, bad);
             put64(tx + HDR + 16, bytes);
             put64(tx + HDR + 24, last - first);
-            if ((rc = iob_nic_send(nic, tx, HDR + 32))) return iob_failed("sending the summary", rc);
+            if ((rc = svf_nic_send(nic, tx, HDR + 32))) return iob_failed("sending the summary", rc);
         } else if (kind == BYE) {
             break;
         }
     }
     sv_printf("iobench: echo: answered %lu requests, received %lu flood frames (%lu bad)\n", (unsigned long)answered,
               (unsigned long)received, (unsigned long)bad);
-    iob_nic_close(nic);
+    svf_nic_close(nic);
     return bad ? 1 : 0;
 }

@@ -57,8 +57,12 @@ int iob_failed(const char *what, int rc) {
     return 1;
 }
 
+svf_io_options_t iob_io_options(const iob_config_t *cfg) {
+    return (svf_io_options_t){.path = cfg->path, .timeout_ns = cfg->timeout_ns, .quiet = true};
+}
+
 void iob_skip(const iob_config_t *cfg, const char *name, const char *reason) {
-    sv_printf("iobench: skipped case=%s io=%s reason=%s\n", name, iob_path_name(cfg->path), reason);
+    sv_printf("iobench: skipped case=%s io=%s reason=%s\n", name, svf_io_path_name(cfg->path), reason);
 }
 
 int iob_mark(const iob_config_t *cfg, const char *edge, const char *name) {
@@ -79,7 +83,7 @@ void iob_report(const iob_config_t *cfg, const iob_result_t *r) {
         p99 = iob_samples_percentile(r->samples, 990);
     }
     sv_printf("iobench: result case=%s io=%s bytes=%lu ops=%lu ns=%lu p50_ns=%lu p99_ns=%lu errors=%lu%s%s\n", r->name,
-              iob_path_name(cfg->path), (unsigned long)r->bytes, (unsigned long)r->ops, (unsigned long)r->ns,
+              svf_io_path_name(cfg->path), (unsigned long)r->bytes, (unsigned long)r->ops, (unsigned long)r->ns,
               (unsigned long)p50, (unsigned long)p99, (unsigned long)r->errors, r->extra ? " " : "",
               r->extra ? r->extra : "");
 }

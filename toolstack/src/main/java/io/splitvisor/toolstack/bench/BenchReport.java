@@ -65,7 +65,7 @@ public record BenchReport(MachineInfo machine, BenchSettings settings, List<Meas
                 b.append(pv.map(s -> String.format(Locale.ROOT, " pv %s MiB/s", number(s.mibPerSecond()))).orElse(" pv not measured"));
                 b.append(emulated.map(s -> String.format(Locale.ROOT, ", emulated %s MiB/s", number(s.mibPerSecond())))
                         .orElse(", emulated not measured"));
-                speedup(row, engine).ifPresent(x -> b.append(String.format(Locale.ROOT, ": PV %.1fx emulated", x)));
+                speedup(row, engine).ifPresent(x -> b.append(": PV ").append(number(x)).append("x emulated"));
                 lines.add(b.toString());
             }
         }
