@@ -28,12 +28,6 @@ public record BenchSettings(long mib, long xferKib, long randOps, long rtts, lon
         engines = List.copyOf(engines);
     }
 
-    /** The same settings for {@code only} these cases. */
-    BenchSettings withCases(List<BenchCase> only) {
-        return new BenchSettings(mib, xferKib, randOps, rtts, frames, lines, runs, warmup, only, paths, engines, guest, outDir,
-                timeoutSeconds);
-    }
-
     /** Checks the numbers; returns the problem in one line, or null. */
     public String problem() {
         if (mib < 1 || mib > 1024) {

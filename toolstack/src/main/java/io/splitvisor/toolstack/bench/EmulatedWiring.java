@@ -1,6 +1,7 @@
 package io.splitvisor.toolstack.bench;
 
 import io.splitvisor.backend.Dom0Backends;
+import io.splitvisor.backend.net.SwitchSegment;
 import io.splitvisor.core.console.ConsoleLog;
 import io.splitvisor.core.devices.EmulatedDevice;
 import io.splitvisor.core.devices.emulated.EmulatedDevices;
@@ -19,25 +20,13 @@ import java.util.Set;
  */
 final class EmulatedWiring implements PathWiring {
     @Override
-    public String unavailable(BenchCase.Device device) {
-        return switch (device) {
-            case CONSOLE, DISK -> null;
-            case NIC -> "no emulated NE2000 in this build yet";
-        };
-    }
-
-    @Override
-    public DomainConfig configure(DomainConfig base, Set<BenchCase.Device> devices, Path disk) {
+    public DomainConfig configure(DomainConfig base, Dom0Backends backends, Set<BenchCase.Device> devices, Path disk) {
         List<EmulatedDevice> list = new ArrayList<>(base.devices());
         for (BenchCase.Device d : devices) {
-            String problem = unavailable(d);
-            if (problem != null) {
-                throw new IllegalStateException(problem);
-            }
             switch (d) {
                 case CONSOLE -> list.add(EmulatedDevices.uart());
                 case DISK -> list.add(EmulatedDevices.ataDisk(disk, false));
-                case NIC -> { }
+                case NIC -> list.add(EmulatedDevices.ne2000(new SwitchSegment(backends.bridge()), EmulatedDevices.GENERATED_MAC));
             }
         }
         return base.withDevices(list);

@@ -79,12 +79,12 @@ final class IoBenchRun {
             long seed = 1 + run;
             DomainConfig base = new DomainConfig("iobench", settings.guest(), settings.guestMemory(),
                     settings.guestCmdline(path, seed), engine, false);
-            Domain guest = hv.createGuest(wiring.configure(base, devices, disk));
+            Domain guest = hv.createGuest(wiring.configure(base, backends, devices, disk));
             List<Domain> domains = new ArrayList<>(List.of(guest));
             if (devices.contains(BenchCase.Device.NIC)) {
                 DomainConfig peer = new DomainConfig("iobench-echo", settings.guest(), DomainConfig.DEFAULT_MEMORY,
                         settings.peerCmdline(path, seed), engine, false);
-                domains.add(hv.createGuest(wiring.configure(peer, EnumSet.of(BenchCase.Device.NIC), null)));
+                domains.add(hv.createGuest(wiring.configure(peer, backends, EnumSet.of(BenchCase.Device.NIC), null)));
             }
             for (Domain d : domains) {
                 wiring.attach(backends, d, d == guest ? devices : EnumSet.of(BenchCase.Device.NIC), disk);

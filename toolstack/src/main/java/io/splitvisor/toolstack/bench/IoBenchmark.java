@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * The PV-versus-emulation benchmark: every selected case on every path and engine, warm-up runs
  * first, then the measured runs, each in a hypervisor of its own; a path or engine that is not
- * available here is skipped with its reason, and one whose run fails is reported as failed.
+ * available here is skipped with its reason, a case whose device the guest has no driver for is
+ * reported skipped by the guest, and a path whose run fails is reported as failed.
  */
 public final class IoBenchmark {
     /** Receives a progress line (overwritten in place on a terminal). */
@@ -46,16 +47,11 @@ public final class IoBenchmark {
                     progress.update(where + ": skipped (" + engineProblem + ")");
                     continue;
                 }
-                BenchSettings runnable = runnableCases(settings, path, engine, skips);
-                if (runnable.cases().isEmpty()) {
-                    progress.update(where + ": skipped (no case has its devices on this path)");
-                    continue;
-                }
                 for (int run = -settings.warmup(); run < settings.runs(); run++) {
                     progress.update(String.format("%s: %s %d of %d", where, run < 0 ? "warm-up" : "run",
                             run < 0 ? run + settings.warmup() + 1 : run + 1, run < 0 ? settings.warmup() : settings.runs()));
                     try {
-                        IoBenchRun.Outcome got = new IoBenchRun(runnable, path, engine, Math.max(run, 0), engines).execute();
+                        IoBenchRun.Outcome got = new IoBenchRun(settings, path, engine, Math.max(run, 0), engines).execute();
                         if (run >= 0) {
                             measured.addAll(got.measurements());
                         }
@@ -72,21 +68,6 @@ public final class IoBenchmark {
             }
         }
         return new Outcome(BenchReport.of(machine, settings, measured, skips), failures);
-    }
-
-    /** The settings with only the cases whose devices {@code path} has; the others are added to {@code skips}. */
-    private static BenchSettings runnableCases(BenchSettings settings, IoPath path, String engine, List<Skip> skips) {
-        PathWiring wiring = PathWiring.of(path);
-        List<BenchCase> runnable = new ArrayList<>();
-        for (BenchCase c : settings.cases()) {
-            String problem = wiring.unavailable(c.device());
-            if (problem == null) {
-                runnable.add(c);
-            } else {
-                skips.add(new Skip(path, engine, String.join(", ", c.rows()), problem));
-            }
-        }
-        return settings.withCases(runnable);
     }
 
     /** Writes bench.csv, bench-runs.csv, bench.json, bench.md and bench.svg into {@code dir}; returns the files. */

@@ -10,11 +10,8 @@ import java.util.Set;
 
 /** How one I/O path gives the benchmark guest its disk, NIC and console. */
 interface PathWiring {
-    /** Null when this path has {@code device} in this build, otherwise why not, in one line. */
-    String unavailable(BenchCase.Device device);
-
-    /** The domain's configuration with what must exist at creation (emulated devices). */
-    DomainConfig configure(DomainConfig base, Set<BenchCase.Device> devices, Path disk);
+    /** The domain's configuration with what must exist at creation (emulated devices, on dom0's switch for a NIC). */
+    DomainConfig configure(DomainConfig base, Dom0Backends backends, Set<BenchCase.Device> devices, Path disk);
 
     /** Plugs in what is attached after creation (split-driver devices). */
     void attach(Dom0Backends backends, Domain guest, Set<BenchCase.Device> devices, Path disk);

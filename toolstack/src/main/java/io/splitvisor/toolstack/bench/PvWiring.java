@@ -11,12 +11,7 @@ import java.util.Set;
 /** The split drivers: vbd 0 on the image, vif 0 on dom0's switch; console 0 is always there. */
 final class PvWiring implements PathWiring {
     @Override
-    public String unavailable(BenchCase.Device device) {
-        return null;
-    }
-
-    @Override
-    public DomainConfig configure(DomainConfig base, Set<BenchCase.Device> devices, Path disk) {
+    public DomainConfig configure(DomainConfig base, Dom0Backends backends, Set<BenchCase.Device> devices, Path disk) {
         return base;
     }
 
