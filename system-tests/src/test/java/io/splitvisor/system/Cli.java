@@ -7,10 +7,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** Runs the {@code splitvisor} command line in this JVM and captures what it prints. */
-final class Cli {
+public final class Cli {
     /** Exit code, standard output, standard error. */
-    record Run(int code, String out, String err) {
-        String all() {
+    public record Run(int code, String out, String err) {
+        public String all() {
             return out + err;
         }
     }
@@ -18,7 +18,7 @@ final class Cli {
     private Cli() {
     }
 
-    static synchronized Run run(String... args) {
+    public static synchronized Run run(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();

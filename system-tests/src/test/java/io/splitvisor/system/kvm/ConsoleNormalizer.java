@@ -1,0 +1,55 @@
+package io.splitvisor.system.kvm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns what {@code splitvisor run} printed into the part that must be the same on every engine. Kept: every line,
+ * every value the guest computes (registers in crash reports, checksums of disk data, counts, error names). Masked,
+ * because they differ between two runs on the same engine: durations and rates (the guests time themselves), the
+ * wall clock, and checksums of random bytes. Lines are grouped per domain ({@code [N:name]} prefix) because two
+ * domains' lines interleave in any order; the toolstack's own lines are sorted for the same reason.
+ */
+final class ConsoleNormalizer {
+    private static final Pattern DOMAIN_LINE = Pattern.compile("^(\\[\\d+:[^\\]]*\\]).*");
+    private static final Pattern RATE = Pattern.compile("\\d+(\\.\\d+)? ?[KMG]i?B/s\\b");
+    private static final Pattern DURATION = Pattern.compile("\\b\\d+(\\.\\d+)? ?(ns|us|µs|ms|s)\\b");
+    private static final Pattern WALL_CLOCK = Pattern.compile("wall clock \\d+");
+    private static final Pattern CRC = Pattern.compile("crc32 0x[0-9a-f]+");
+
+    private ConsoleNormalizer() {
+    }
+
+    /** The comparable form of one run's output; {@code randomData} masks checksums (the run reads the RNG). */
+    static String normalize(String output, boolean randomData) {
+        Map<String, List<String>> perDomain = new TreeMap<>();
+        List<String> toolstack = new ArrayList<>();
+        for (String raw : output.split("\n", -1)) {
+            if (raw.isEmpty()) {
+                continue;
+            }
+            String line = mask(raw, randomData);
+            Matcher m = DOMAIN_LINE.matcher(line);
+            if (m.matches()) {
+                perDomain.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(line);
+            } else {
+                toolstack.add(line);
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        perDomain.values().forEach(lines -> lines.forEach(l -> b.append(l).append('\n')));
+        toolstack.stream().sorted().forEach(l -> b.append(l).append('\n'));
+        return b.toString();
+    }
+
+    private static String mask(String line, boolean randomData) {
+        String s = RATE.matcher(line).replaceAll("<rate>");
+        s = WALL_CLOCK.matcher(s).replaceAll("wall clock <time>");
+        s = DURATION.matcher(s).replaceAll("<duration>");
+        return randomData ? CRC.matcher(s).replaceAll("crc32 <random>") : s;
+    }
+}
