@@ -120,6 +120,13 @@ public final class ExampleGuestRuns {
                                 "ops=net-open,sleep:2000,net-send:bcast:88b5:60:1,net-recv:5000", "--cmdline",
                                 "ops=net-open,net-echo:1:10000"),
                         "net-echo:1:10000 -> OK echoed=1", "net-recv:5000 -> OK len=60"),
+                run("iobench-disk", List.of(fe("iobench"), "--disk", "" + disk, "--cmdline",
+                                "io=pv cases=seq,rand mib=1 randops=64"),
+                        "result case=seq-read io=pv bytes=1048576", "result case=rand-read", "errors=0", "iobench: ok"),
+                run("iobench-net", List.of(fe("iobench"), fe("iobench"), "--nic", "--cmdline",
+                                "io=pv cases=rtt,flood,console rtts=50 frames=200 lines=5", "--cmdline", "io=pv cases=echo"),
+                        "result case=net-flood io=pv bytes=302800 ops=200", "received=200 lost=0",
+                        "iobench-line 00000004", "[2:iobench] iobench: ok"),
                 run("fut-nodev", List.of(fe("frontend-under-test"), "--cmdline", "ops=blk-open,net-open,cons-open,rng-open"),
                         "blk-open -> ERR ENODEV", "net-open -> ERR ENODEV", "fut: done ok=0 err=4")));
         for (String mode : new String[] {"none", "id", "dup", "op", "status", "prod", "silent", "close", "initwait", "4k"}) {

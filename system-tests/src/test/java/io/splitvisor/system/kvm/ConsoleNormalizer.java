@@ -10,16 +10,23 @@ import java.util.regex.Pattern;
 /**
  * Turns what {@code splitvisor run} printed into the part that must be the same on every engine. Kept: every line,
  * every value the guest computes (registers in crash reports, checksums of disk data, counts, error names). Masked,
- * because they differ between two runs on the same engine: durations and rates (the guests time themselves), the
- * wall clock, and checksums of random bytes. Lines are grouped per domain ({@code [N:name]} prefix) because two
+ * because they differ between two runs on the same engine: durations and rates (the guests time themselves, also as
+ * iobench's {@code ns=} fields), counts that follow the timing (notifications, waits, events coalesced, ring
+ * publications, retries, stalls), event-channel ports that two domains allocate in either order, the wall clock, and
+ * checksums of random bytes. Lines are grouped per domain ({@code [N:name]} prefix) because two
  * domains' lines interleave in any order; the toolstack's own lines are sorted for the same reason.
  */
 final class ConsoleNormalizer {
     private static final Pattern DOMAIN_LINE = Pattern.compile("^(\\[\\d+:[^\\]]*\\]).*");
-    private static final Pattern RATE = Pattern.compile("\\d+(\\.\\d+)? ?[KMG]i?B/s\\b");
+    private static final Pattern RATE = Pattern.compile("\\d+(\\.\\d+)? ?([KMG]i?B|[KMG]bit|round trips)/s");
+    private static final Pattern TIMING_COUNT = Pattern.compile(
+            "\\d+ (publications|notifications sent|received|waits|events seen|resent)\\b");
+    private static final Pattern RTT = Pattern.compile("rtt min/avg/max = [^,]*");
+    private static final Pattern PORT = Pattern.compile("\\b(event-channel|port) \\d+\\b");
     private static final Pattern DURATION = Pattern.compile("\\b\\d+(\\.\\d+)? ?(ns|us|µs|ms|s)\\b");
+    private static final Pattern TIMING_FIELD = Pattern.compile("\\b(ns|p50_ns|p99_ns|peer_ns|resent|stalls)=\\d+");
     private static final Pattern WALL_CLOCK = Pattern.compile("wall clock \\d+");
-    private static final Pattern CRC = Pattern.compile("crc32 0x[0-9a-f]+");
+    private static final Pattern CRC = Pattern.compile("crc32([ =])0x[0-9a-f]+");
 
     private ConsoleNormalizer() {
     }
@@ -48,8 +55,12 @@ final class ConsoleNormalizer {
 
     private static String mask(String line, boolean randomData) {
         String s = RATE.matcher(line).replaceAll("<rate>");
+        s = TIMING_FIELD.matcher(s).replaceAll("$1=<timing>");
+        s = TIMING_COUNT.matcher(s).replaceAll("<count> $1");
+        s = RTT.matcher(s).replaceAll("rtt min/avg/max = <durations>");
+        s = PORT.matcher(s).replaceAll("$1 <port>");
         s = WALL_CLOCK.matcher(s).replaceAll("wall clock <time>");
         s = DURATION.matcher(s).replaceAll("<duration>");
-        return randomData ? CRC.matcher(s).replaceAll("crc32 <random>") : s;
+        return randomData ? CRC.matcher(s).replaceAll("crc32$1<random>") : s;
     }
 }
