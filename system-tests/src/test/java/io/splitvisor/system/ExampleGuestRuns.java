@@ -127,6 +127,13 @@ public final class ExampleGuestRuns {
                                 "io=pv cases=rtt,flood,console rtts=50 frames=200 lines=5", "--cmdline", "io=pv cases=echo"),
                         "result case=net-flood io=pv bytes=302800 ops=200", "received=200 lost=0",
                         "iobench-line 00000004", "[2:iobench] iobench: ok"),
+                run("iodemo-disk", List.of(fe("iodemo"), "--disk", "" + disk, "--cmdline", "test=disk io=pv size=256"),
+                        "read back: crc32 0x", "verified", "read past the end: ERANGE", "iodemo: ok"),
+                run("iodemo-net", List.of(fe("iodemo"), fe("iodemo"), "--nic", "--cmdline", "test=net role=ping io=pv count=10",
+                                "--cmdline", "test=net role=pong io=pv"),
+                        "net: 10 echoes of 256-byte frames verified", "net: echoed 10 frames", "[2:iodemo] iodemo: ok"),
+                run("iodemo-uart", List.of(fe("iodemo"), "--uart", "--cmdline", "test=console io=emulated lines=3"),
+                        "iodemo: console uart@0x3f8 (emulated)", "console: 3 lines written, crc32 0x6a9b9b20", "iodemo: ok"),
                 run("fut-nodev", List.of(fe("frontend-under-test"), "--cmdline", "ops=blk-open,net-open,cons-open,rng-open"),
                         "blk-open -> ERR ENODEV", "net-open -> ERR ENODEV", "fut: done ok=0 err=4")));
         for (String mode : new String[] {"none", "id", "dup", "op", "status", "prod", "silent", "close", "initwait", "4k"}) {

@@ -21,6 +21,7 @@ final class ConsoleNormalizer {
     private static final Pattern RATE = Pattern.compile("\\d+(\\.\\d+)? ?([KMG]i?B|[KMG]bit|round trips)/s");
     private static final Pattern TIMING_COUNT = Pattern.compile(
             "\\d+ (publications|notifications sent|received|waits|events seen|resent)\\b");
+    private static final Pattern TIMING_STAT = Pattern.compile("\\b(notifications|waits) \\d+");
     private static final Pattern RTT = Pattern.compile("rtt min/avg/max = [^,]*");
     private static final Pattern PORT = Pattern.compile("\\b(event-channel|port) \\d+\\b");
     private static final Pattern DURATION = Pattern.compile("\\b\\d+(\\.\\d+)? ?(ns|us|µs|ms|s)\\b");
@@ -57,6 +58,7 @@ final class ConsoleNormalizer {
         String s = RATE.matcher(line).replaceAll("<rate>");
         s = TIMING_FIELD.matcher(s).replaceAll("$1=<timing>");
         s = TIMING_COUNT.matcher(s).replaceAll("<count> $1");
+        s = TIMING_STAT.matcher(s).replaceAll("$1 <count>");
         s = RTT.matcher(s).replaceAll("rtt min/avg/max = <durations>");
         s = PORT.matcher(s).replaceAll("$1 <port>");
         s = WALL_CLOCK.matcher(s).replaceAll("wall clock <time>");
