@@ -57,6 +57,13 @@ public interface Vcpu extends AutoCloseable {
     /** Runs at most {@code maxInstructions} instructions, then exits with INSTRUCTION_LIMIT. */
     Exit run(long maxInstructions);
 
+    /**
+     * With batching on, REP OUTS reports up to a page of elements per exit ({@link Exit#count()} and
+     * {@link Exit#stringData()}); off (the default), every element is its own exit. REP INS is one element per exit
+     * either way.
+     */
+    void setStringIoBatching(boolean on);
+
     /** The data an IO_IN exit asked for; the IN completes on the next run. */
     void completeIn(long data);
 

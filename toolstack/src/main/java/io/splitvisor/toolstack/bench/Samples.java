@@ -15,6 +15,10 @@ public final class Samples {
         this.unit = unit;
     }
 
+    public String name() {
+        return name;
+    }
+
     public void add(double v) {
         values.add(v);
     }

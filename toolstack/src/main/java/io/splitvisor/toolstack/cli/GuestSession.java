@@ -26,7 +26,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class GuestSession implements AutoCloseable {
     private final MeterRegistry meters = new SimpleMeterRegistry();
-    private final Hypervisor hv = new Hypervisor(new Engines(), meters, new io.splitvisor.core.domain.DisassemblingCrashReporter());
+    private final Hypervisor hv;
     private final PrintWriter out;
     private final PrintWriter err;
     private final List<Domain> guests = new ArrayList<>();
@@ -35,6 +35,11 @@ final class GuestSession implements AutoCloseable {
     GuestSession(PrintWriter out, PrintWriter err) {
         this.out = out;
         this.err = err;
+        // --engine auto says on stderr, once, which engine it chose and why
+        this.hv = new Hypervisor(new Engines(line -> {
+            err.println("splitvisor: " + line);
+            err.flush();
+        }), meters, new io.splitvisor.core.domain.DisassemblingCrashReporter());
     }
 
     Hypervisor hypervisor() {

@@ -17,7 +17,6 @@ import io.splitvisor.engine.CpuidModel;
 import io.splitvisor.engine.Engine;
 import io.splitvisor.engine.GuestMemory;
 import io.splitvisor.engine.Vcpu;
-import io.splitvisor.x86.exec.InterpreterVcpu;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -87,9 +86,7 @@ final class GuestBuilder {
         initSharedPages(memory);
 
         Vcpu vcpu = engine.createVcpu(memory, CpuidModel.standard(new SplitvisorCpuid(GuestPhysicalMap.START_INFO)));
-        if (vcpu instanceof InterpreterVcpu interpreter) {
-            interpreter.setStringIoBatching(true);   // REP INS/OUTS: up to a page per exit, as KVM does
-        }
+        vcpu.setStringIoBatching(true);   // REP OUTS: up to a page per exit (KVM delivers them that way)
         vcpu.setState(GuestLoader.initialState(image.entry(), layout.cr3()));
         vcpu.writeMsr(MSR_TSC, 0);   // the TSC counts nanoseconds from creation: see initTime
         initTime(memory);

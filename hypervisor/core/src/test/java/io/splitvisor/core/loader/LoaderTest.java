@@ -118,4 +118,56 @@ class LoaderTest {
         assertTrue(s.segment(io.splitvisor.engine.SegmentRegister.CS).isLongCode());
         assertEquals(GuestPhysicalMap.SELECTOR_TSS, s.tr.selector());
     }
+    /**
+     * Every start state the loader builds is one KVM accepts (the KVM engine's validator, with the CPUID a domain
+     * gets), and every segment cache agrees with its descriptor in the GDT the loader wrote, so a guest that reloads
+     * a segment register sees the same segment on both engines.
+     */
+    @Test
+    void startStatesAreAcceptableToKvmAndMatchTheGdt() throws Exception {
+        io.splitvisor.kvm.state.GuestStateValidator validator = new io.splitvisor.kvm.state.GuestStateValidator(
+                io.splitvisor.kvm.state.CpuidTable.of(io.splitvisor.engine.CpuidModel.standard(
+                        new io.splitvisor.core.domain.SplitvisorCpuid(GuestPhysicalMap.START_INFO))));
+        long[][] layouts = {{0x100000, 0x100000, 16, 0x2000, 5}, {0x200000, 0x200000, 0x1000, 0x9000, 7},
+            {0x101000, 0x100000, 0x800, 0x3000, 5}};
+        for (long memSize : new long[] {4L << 20, 64L << 20, 1L << 30}) {
+            for (long[] l : layouts) {
+                ElfImage image = ElfImage.parse("g.elf", elf(l[0], new long[] {l[1], l[2], l[3], l[4]}));
+                GuestMemory memory = GuestMemory.allocate(GuestLoader.regions(memSize));
+                try {
+                    GuestLoader.Layout layout = GuestLoader.load(memory, memSize, image, "g.elf");
+                    io.splitvisor.engine.RegisterState s = GuestLoader.initialState(image.entry(), layout.cr3());
+                    assertEquals(java.util.List.of(), validator.problems(s), "memory " + memSize + ", entry " + l[0]);
+                    for (io.splitvisor.engine.SegmentRegister r : io.splitvisor.engine.SegmentRegister.values()) {
+                        assertCacheMatchesGdt(memory, s, r.name(), s.segment(r));
+                    }
+                    assertCacheMatchesGdt(memory, s, "TR", s.tr);
+                } finally {
+                    memory.release();
+                }
+            }
+        }
+    }
+
+    private static void assertCacheMatchesGdt(GuestMemory m, io.splitvisor.engine.RegisterState s, String name,
+                                              io.splitvisor.engine.Segment cache) {
+        if (cache.unusable()) {
+            return;
+        }
+        long d = m.readU64(s.gdt.base() + (cache.selector() & ~7));
+        long base = (d >>> 16 & 0xFFFFFF) | (d >>> 56 & 0xFF) << 24;
+        if ((d >>> 44 & 1) == 0) {   // system descriptor: 16 bytes, the upper base in the next quadword
+            base |= (m.readU64(s.gdt.base() + (cache.selector() & ~7) + 8) & 0xFFFFFFFFL) << 32;
+        }
+        long rawLimit = (d & 0xFFFF) | (d >>> 48 & 0xF) << 16;
+        long limit = (d >>> 55 & 1) != 0 ? rawLimit << 12 | 0xFFF : rawLimit;
+        int access = (int) (d >>> 40 & 0xFF);
+        int flags = (int) (d >>> 52 & 0xF);
+        int attributes = access | flags << 12;
+        assertEquals(base, cache.base(), name + " base");
+        assertEquals(limit, cache.limit() & 0xFFFFFFFFL, name + " limit");
+        // the cache may have the accessed / busy bit set where the GDT does not yet (the CPU sets it on load)
+        int set = name.equals("TR") ? 2 : 1;   // busy TSS / accessed segment
+        assertEquals(attributes | set, (cache.attributes() & 0xF0FF) | set, name + " attributes");
+    }
 }
