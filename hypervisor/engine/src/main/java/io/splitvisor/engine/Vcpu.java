@@ -58,9 +58,9 @@ public interface Vcpu extends AutoCloseable {
     Exit run(long maxInstructions);
 
     /**
-     * With batching on, REP OUTS reports up to a page of elements per exit ({@link Exit#count()} and
-     * {@link Exit#stringData()}); off (the default), every element is its own exit. REP INS is one element per exit
-     * either way.
+     * With batching on, REP OUTS and REP INS report up to a page of elements per exit ({@link Exit#count()}, with
+     * the data in {@link Exit#stringData()} or, for INS, filled by the host into {@link Exit#stringBuffer()});
+     * off (the default), every element is its own exit.
      */
     void setStringIoBatching(boolean on);
 

@@ -80,9 +80,11 @@ public final class KvmVcpu implements Vcpu {
     }
 
     /**
-     * With batching on, a REP OUTS reports all its elements in one exit ({@link Exit#stringData()}), as KVM delivers
-     * them; off (the default, as on the interpreter), each element is its own exit.
+     * With batching on, a REP OUTS or REP INS is one exit for all the elements KVM delivered at once (the data in
+     * {@link Exit#stringData()}, or for INS filled by the host into {@link Exit#stringBuffer()}); off (the
+     * default), each element is its own exit.
      */
+    @Override
     public void setStringIoBatching(boolean on) {
         batchStrings = on;
     }

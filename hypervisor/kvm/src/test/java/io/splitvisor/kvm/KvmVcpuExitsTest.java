@@ -78,6 +78,26 @@ class KvmVcpuExitsTest {
     }
 
     @Test
+    void batchedStringInIsFilledFromTheExitBuffer() {
+        vcpu.setStringIoBatching(true);
+        fake.then(FakeKvm.io(true, 0x1F0, 2, 3, null)).then(FakeKvm.simple(KvmExitCode.KVM_EXIT_HLT, false, false));
+        Exit e = vcpu.run();
+        assertEquals(ExitReason.IO_IN, e.reason());
+        assertEquals(3, e.count());
+        assertEquals(0x1F0, e.port());
+        byte[] b = e.stringBuffer();
+        for (int i = 0; i < 6; i++) {
+            b[i] = (byte) (0x10 + i);
+        }
+        vcpu.completeIn(0);
+        assertEquals(ExitReason.HLT, vcpu.run().reason());
+        ByteBuffer entry = fake.runEntries.get(1);
+        for (int i = 0; i < 6; i++) {
+            assertEquals(0x10 + i, entry.get(FakeKvm.PIO_OFFSET + i));
+        }
+    }
+
+    @Test
     void inRepliesAreWrittenAtDataOffsetBeforeTheNextRun() {
         fake.then(FakeKvm.io(true, 0x60, 4, 2, null)).then(FakeKvm.simple(KvmExitCode.KVM_EXIT_HLT, false, false));
         Exit e = vcpu.run();

@@ -77,6 +77,9 @@ class RealKvmTest {
                 Exit e = vcpu.run();
                 exits.add(describe(e));
                 if (e.reason() == ExitReason.IO_IN) {
+                    for (int b = 0; b < e.count() * e.size(); b++) {
+                        e.stringBuffer()[b] = (byte) ('A' + b);
+                    }
                     vcpu.completeIn(0x5A);
                 } else if (e.reason() == ExitReason.MMIO_READ) {
                     vcpu.completeMmioRead(0x12345678);
@@ -140,6 +143,14 @@ class RealKvmTest {
         // in al,0x60; mov [0x200000],al; hlt
         Outcome o = both(bytes(0xE4, 0x60, 0x88, 0x04, 0x25, 0, 0, 0x20, 0, 0xF4), null, null);
         assertEquals(0x5A, o.marker()[0]);
+    }
+
+    @Test
+    void repInsbFillsGuestMemory() {
+        requireKvm();
+        // mov edi,0x200000; mov ecx,4; mov dx,0x60; rep insb; hlt
+        Outcome o = both(bytes(0xBF, 0, 0, 0x20, 0, 0xB9, 4, 0, 0, 0, 0x66, 0xBA, 0x60, 0, 0xF3, 0x6C, 0xF4), null, null);
+        assertEquals("ABCD", new String(o.marker(), 0, 4));
     }
 
     @Test

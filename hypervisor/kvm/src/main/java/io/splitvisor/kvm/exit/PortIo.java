@@ -6,8 +6,8 @@ import java.nio.ByteBuffer;
 /**
  * A port I/O exit being handed to the host element by element. KVM reports a string instruction (REP INS/OUTS) as
  * one exit with {@code count} elements packed at {@code data_offset} in the vCPU mapping; the engine interface
- * reports one element per exit (as the interpreter does), or, with string batching on, one OUTS exit carrying all
- * elements. An IN's reply is written to the element's slot in the mapping; KVM copies them into guest memory when
+ * reports one element per exit, or, with string batching on (as the interpreter does it), one exit for all
+ * elements: an OUTS carries them in the exit's string data, an INS has the host fill the exit's string buffer. An IN's reply is written to the element's slot in the mapping; KVM copies them into guest memory when
  * the vCPU next enters KVM_RUN, so every element is answered before that.
  */
 public final class PortIo {
@@ -20,6 +20,10 @@ public final class PortIo {
     /** Elements already reported. */
     private int next;
     private boolean awaitingReply;
+    /** For a batched IN: where its first element goes in the mapping, how many bytes, and the exit to copy from. */
+    private int batchAt;
+    private int batchBytes;
+    private Exit batchExit;
 
     public PortIo(ByteBuffer run) {
         this.run = run;
@@ -34,6 +38,7 @@ public final class PortIo {
         this.dataOffset = dataOffset;
         this.next = 0;
         this.awaitingReply = false;
+        this.batchBytes = 0;
     }
 
     /** Whether elements of the current exit have not been reported yet (run() reports them before KVM_RUN). */
@@ -41,8 +46,17 @@ public final class PortIo {
         return next < count;
     }
 
-    /** Fills {@code exit} with the next element (or, batching an OUTS, all remaining elements). */
+    /** Fills {@code exit} with the next element (or, batching, all remaining elements). */
     public Exit reportNext(Exit exit, boolean batchStrings) {
+        if (in && batchStrings && count - next > 1) {
+            int elements = count - next;
+            batchAt = dataOffset + next * size;
+            batchBytes = elements * size;
+            batchExit = exit;
+            next = count;
+            awaitingReply = true;
+            return exit.stringIn(port, size, elements);
+        }
         if (!in && batchStrings && count - next > 1) {
             int bytes = (count - next) * size;
             byte[] dst = exit.stringBuffer();
@@ -62,12 +76,23 @@ public final class PortIo {
         return exit.io(false, port, size, read(at, size), 1);
     }
 
-    /** The host's answer to the IN element last reported; false if no IN is waiting for one. */
+    /**
+     * The host's answer to the IN element last reported (for a batched IN, the elements the host wrote into the
+     * exit's string buffer; {@code data} is then ignored); false if no IN is waiting for one.
+     */
     public boolean reply(long data) {
         if (!awaitingReply) {
             return false;
         }
         awaitingReply = false;
+        if (batchBytes > 0) {
+            byte[] src = batchExit.stringBuffer();
+            for (int i = 0; i < batchBytes; i++) {
+                run.put(batchAt + i, src[i]);
+            }
+            batchBytes = 0;
+            return true;
+        }
         int at = dataOffset + (next - 1) * size;
         for (int i = 0; i < size; i++) {
             run.put(at + i, (byte) (data >>> (8 * i)));
