@@ -9,7 +9,8 @@ import java.util.function.ToDoubleFunction;
  */
 public record CaseSummary(String row, IoPath path, String engine, int runs, double mibPerSecond, double minMibPerSecond,
                           double maxMibPerSecond, double p50Us, double p99Us, double exitsPerMib, double hypercallsPerMib,
-                          double instructionsPerByte, double vcpuCpuMs, double hostCpuMs, long bytes, long ops) {
+                          double instructionsPerByte, double vcpuCpuMs, double hostCpuMs, double lostPercent, long bytes,
+                          long ops) {
 
     /** Summarises the runs of one row, path and engine (all of {@code runs} must be of it). */
     public static CaseSummary of(List<Measurement> runs) {
@@ -19,7 +20,8 @@ public record CaseSummary(String row, IoPath path, String engine, int runs, doub
                 throughput.max(), median(runs, m -> m.p50Ns() / 1e3), median(runs, m -> m.p99Ns() / 1e3),
                 median(runs, Measurement::exitsPerMib), median(runs, Measurement::hypercallsPerMib),
                 median(runs, Measurement::instructionsPerByte), median(runs, m -> m.host().vcpuCpuNs() / 1e6),
-                median(runs, m -> m.host().processCpuNs() / 1e6), first.bytes(), first.ops());
+                median(runs, m -> m.host().processCpuNs() / 1e6), median(runs, Measurement::lostPercent), first.bytes(),
+                first.ops());
     }
 
     /** Spread of the throughput as a fraction of the median: (max - min) / median. */

@@ -14,9 +14,9 @@ import java.util.Locale;
 public final class CsvReport {
     public static final List<String> SUMMARY_COLUMNS = List.of("case", "path", "engine", "runs", "bytes", "ops", "mib_per_s",
             "mib_per_s_min", "mib_per_s_max", "p50_us", "p99_us", "exits_per_mib", "hypercalls_per_mib",
-            "instructions_per_byte", "vcpu_cpu_ms", "host_cpu_ms");
+            "instructions_per_byte", "vcpu_cpu_ms", "host_cpu_ms", "lost_pct");
     public static final List<String> RUN_COLUMNS = List.of("case", "path", "engine", "run", "bytes", "ops", "guest_ns", "p50_ns",
-            "p99_ns", "errors", "exits", "hypercalls", "instructions", "vcpu_cpu_ns", "host_cpu_ns");
+            "p99_ns", "errors", "lost", "exits", "hypercalls", "instructions", "vcpu_cpu_ns", "host_cpu_ns");
 
     private CsvReport() {
     }
@@ -27,7 +27,7 @@ public final class CsvReport {
             s.append(String.join(",", c.row(), c.path().label(), c.engine(), Integer.toString(c.runs()), Long.toString(c.bytes()),
                     Long.toString(c.ops()), f(c.mibPerSecond()), f(c.minMibPerSecond()), f(c.maxMibPerSecond()), f(c.p50Us()),
                     f(c.p99Us()), f(c.exitsPerMib()), f(c.hypercallsPerMib()), f(c.instructionsPerByte()), f(c.vcpuCpuMs()),
-                    f(c.hostCpuMs()))).append('\n');
+                    f(c.hostCpuMs()), f(c.lostPercent()))).append('\n');
         }
         Files.writeString(summaryFile, s, StandardCharsets.UTF_8);
         StringBuilder r = new StringBuilder(String.join(",", RUN_COLUMNS)).append('\n');
@@ -35,7 +35,7 @@ public final class CsvReport {
             MeterSnapshot h = m.host();
             r.append(String.join(",", m.row(), m.path().label(), m.engine(), Integer.toString(m.run()), Long.toString(m.bytes()),
                     Long.toString(m.ops()), Long.toString(m.guestNs()), Long.toString(m.p50Ns()), Long.toString(m.p99Ns()),
-                    Long.toString(m.errors()), Long.toString(h.exits()), Long.toString(h.hypercalls()),
+                    Long.toString(m.errors()), Long.toString(m.lost()), Long.toString(h.exits()), Long.toString(h.hypercalls()),
                     Long.toString(h.instructions()), Long.toString(h.vcpuCpuNs()), Long.toString(h.processCpuNs()))).append('\n');
         }
         Files.writeString(runsFile, r, StandardCharsets.UTF_8);

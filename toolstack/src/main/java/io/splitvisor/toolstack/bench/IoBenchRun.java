@@ -202,7 +202,7 @@ final class IoBenchRun {
                 }
             }
             out.add(new Measurement(r.row(), path, engine, run, r.number("bytes"), r.number("ops"), r.number("ns"),
-                    r.number("p50_ns"), r.number("p99_ns"), errors, host));
+                    r.number("p50_ns"), r.number("p99_ns"), errors, r.fields().containsKey("lost") ? r.number("lost") : 0, host));
         }
         for (BenchCase c : settings.cases()) {
             for (String row : c.rows()) {

@@ -17,10 +17,11 @@ import java.util.Map;
  * { "machine": {cpu, cores, jvm, os, commit, date},
  *   "settings": {mib, xfer_kib, rand_ops, rtts, frames, lines, runs, warmup, cases[], paths[], engines[]},
  *   "summaries": [{case, path, engine, runs, bytes, ops, mib_per_s, mib_per_s_min, mib_per_s_max, p50_us,
- *                  p99_us, exits_per_mib, hypercalls_per_mib, instructions_per_byte, vcpu_cpu_ms, host_cpu_ms}],
+ *                  p99_us, exits_per_mib, hypercalls_per_mib, instructions_per_byte, vcpu_cpu_ms, host_cpu_ms,
+ *                  lost_pct}],
  *   "speedups": [{case, engine, pv_over_emulated}],
  *   "skipped": [{path, engine, cases, reason}],
- *   "runs": [{case, path, engine, run, bytes, ops, guest_ns, p50_ns, p99_ns, errors, exits, hypercalls,
+ *   "runs": [{case, path, engine, run, bytes, ops, guest_ns, p50_ns, p99_ns, errors, lost, exits, hypercalls,
  *             instructions, vcpu_cpu_ns, host_cpu_ns}] }
  * </pre>
  * Figures JSON cannot hold (NaN) are null.
@@ -50,7 +51,7 @@ public final class JsonReport {
                     "mib_per_s_min", num(c.minMibPerSecond()), "mib_per_s_max", num(c.maxMibPerSecond()),
                     "p50_us", num(c.p50Us()), "p99_us", num(c.p99Us()), "exits_per_mib", num(c.exitsPerMib()),
                     "hypercalls_per_mib", num(c.hypercallsPerMib()), "instructions_per_byte", num(c.instructionsPerByte()),
-                    "vcpu_cpu_ms", num(c.vcpuCpuMs()), "host_cpu_ms", num(c.hostCpuMs())));
+                    "vcpu_cpu_ms", num(c.vcpuCpuMs()), "host_cpu_ms", num(c.hostCpuMs()), "lost_pct", num(c.lostPercent())));
         }
         doc.put("summaries", summaries);
         List<Object> speedups = new ArrayList<>();
@@ -68,7 +69,7 @@ public final class JsonReport {
         for (Measurement r : report.measurements()) {
             MeterSnapshot h = r.host();
             runs.add(object("case", r.row(), "path", r.path().label(), "engine", r.engine(), "run", r.run(), "bytes", r.bytes(),
-                    "ops", r.ops(), "guest_ns", r.guestNs(), "p50_ns", r.p50Ns(), "p99_ns", r.p99Ns(), "errors", r.errors(),
+                    "ops", r.ops(), "guest_ns", r.guestNs(), "p50_ns", r.p50Ns(), "p99_ns", r.p99Ns(), "errors", r.errors(), "lost", r.lost(),
                     "exits", h.exits(), "hypercalls", h.hypercalls(), "instructions", h.instructions(),
                     "vcpu_cpu_ns", h.vcpuCpuNs(), "host_cpu_ns", h.processCpuNs()));
         }

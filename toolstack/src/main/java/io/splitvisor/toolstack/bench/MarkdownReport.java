@@ -39,9 +39,10 @@ public final class MarkdownReport {
             for (String row : report.rows()) {
                 for (IoPath path : s.paths()) {
                     report.summary(row, path, engine).ifPresent(c -> b.append(String.format(Locale.ROOT,
-                            "| %s | %s | %s | %s (%s-%s) | %s | %s | %s | %s | %s | %s | %s |%n", c.row(), path.label(), engine,
+                            "| %s | %s | %s | %s (%s-%s%s) | %s | %s | %s | %s | %s | %s | %s |%n", c.row(), path.label(), engine,
                             BenchReport.number(c.mibPerSecond()), BenchReport.number(c.minMibPerSecond()),
-                            BenchReport.number(c.maxMibPerSecond()), BenchReport.number(c.p50Us()),
+                            BenchReport.number(c.maxMibPerSecond()),
+                            c.lostPercent() > 0 ? ", " + BenchReport.number(c.lostPercent()) + "% lost" : "", BenchReport.number(c.p50Us()),
                             BenchReport.number(c.p99Us()), BenchReport.number(c.exitsPerMib()),
                             BenchReport.number(c.hypercallsPerMib()), BenchReport.number(c.instructionsPerByte()),
                             BenchReport.number(c.vcpuCpuMs()), BenchReport.number(c.hostCpuMs()))));

@@ -11,15 +11,21 @@ package io.splitvisor.toolstack.bench;
  * @param p50Ns        median per-operation time (guest clock)
  * @param p99Ns        99th percentile per-operation time
  * @param errors       verification failures the guest found
+ * @param lost         frames the flood sent that never arrived (0 for other cases)
  * @param host         meter and CPU deltas between the marks
  */
 public record Measurement(String row, IoPath path, String engine, int run, long bytes, long ops, long guestNs,
-                          long p50Ns, long p99Ns, long errors, MeterSnapshot host) {
+                          long p50Ns, long p99Ns, long errors, long lost, MeterSnapshot host) {
     private static final double MIB = 1 << 20;
 
     /** MiB per second by the guest's clock. */
     public double mibPerSecond() {
         return guestNs == 0 ? 0 : bytes / MIB / (guestNs / 1e9);
+    }
+
+    /** Lost frames as a percentage of the operations. */
+    public double lostPercent() {
+        return ops == 0 ? 0 : 100.0 * lost / ops;
     }
 
     public double exitsPerMib() {

@@ -56,7 +56,7 @@ class BenchReportFilesTest {
     /** A run of `row` at `mibPerSecond` (guest clock) with `exits` and `hypercalls` between its marks. */
     private static Measurement run(String row, IoPath path, int i, long bytes, double mibPerSecond, long exits, long hypercalls) {
         long ns = Math.round(bytes / (double) MIB / mibPerSecond * 1e9);
-        return new Measurement(row, path, "interp", i, bytes, 8, ns, 1_000_000 + i, 2_000_000 + i, 0,
+        return new Measurement(row, path, "interp", i, bytes, 8, ns, 1_000_000 + i, 2_000_000 + i, 0, 0,
                 new MeterSnapshot(exits, hypercalls, bytes * 3, 5_000_000, 9_000_000));
     }
 
@@ -87,7 +87,7 @@ class BenchReportFilesTest {
             }
         }
         assertTrue(lines.contains("seq-write,pv,interp,3,8388608,8,100.0000,80.0000,120.0000,1000.0010,2000.0010,10.0000,"
-                + "1.0000,3.0000,5.0000,9.0000"), lines.toString());
+                + "1.0000,3.0000,5.0000,9.0000,0.0000"), lines.toString());
         List<String> runs = Files.readAllLines(dir.resolve("bench-runs.csv"));
         assertEquals(String.join(",", CsvReport.RUN_COLUMNS), runs.get(0));
         assertEquals(report.measurements().size() + 1, runs.size());
