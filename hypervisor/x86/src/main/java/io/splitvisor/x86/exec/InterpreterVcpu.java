@@ -108,6 +108,9 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
         }
     }
 
+    /** At most this many instructions per call into a translated block that loops in place. */
+    private static final long LOOP_QUANTUM = 1 << 16;
+
     private Exit dispatch(long maxInstructions) {
         long end = maxInstructions > Long.MAX_VALUE - x.retired ? Long.MAX_VALUE : x.retired + maxInstructions;
         if (completionPending) {
@@ -160,7 +163,9 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
                 t = b.translation = Translations.of(b);
             }
             if (t != null && translate && left >= b.count) {
-                status = t.run(x, b, left);
+                // a block looping in place counts what it retired only when it returns: a bounded quantum keeps the
+                // retired-instruction count (read by other threads, metered) moving
+                status = t.run(x, b, Math.min(left, LOOP_QUANTUM));
                 if (status < 0) {
                     status = x.runBlock(b, ~status, b.count);
                 }
