@@ -11,6 +11,7 @@
 
 #include "io_impl.h"
 #include "model_ata.h"
+#include "model_ne2000.h"
 #include "model_uart.h"
 #include "test.h"
 #include "test_ports.h"
@@ -45,6 +46,7 @@ int svf_io_pv_console_open(svf_console_t *c, const svf_io_options_t *o, char *ms
 
 static model_ata_t ata;
 static model_uart_t com1;
+static model_ne2000_t ne;
 
 
 /* ---- tests ---- */
@@ -213,12 +215,60 @@ static void test_emulated_console(void) {
     CHECK_CONTAINS(svf_io_open_error(), "console 2");
 }
 
+static void test_emulated_nic(void) {
+    static const uint8_t mac[6] = {0x52, 0x54, 0x00, 0x00, 0x00, 0x07};
+    model_ne2000_init(&ne, 0x300, mac);
+    svf_io_options_t o = {.path = SVF_IO_EMULATED};
+    svf_nic_t *n;
+    CHECK_EQ_INT(svf_nic_open(&n, &o), SV_STATUS_OK);
+    CHECK(strcmp(svf_nic_name(n), "ne2000@0x300") == 0);
+    CHECK(memcmp(svf_nic_mac(n), mac, 6) == 0);
+    CHECK_EQ_INT(svf_nic_path(n), SVF_IO_EMULATED);
+    uint8_t f[1600], buf[1600];
+    memset(f, 0xA5, sizeof f);
+    memcpy(f, mac, 6);
+    CHECK_EQ_INT(svf_nic_send(n, f, 300), SV_STATUS_OK);
+    CHECK_EQ_INT(ne.nsent, 1);
+    CHECK_EQ_INT(ne.sent[0].len, 300);
+    /* Sizes are checked above the driver, as on pv. */
+    CHECK_EQ_INT(svf_nic_send(n, f, 1515), SV_STATUS_EMSGSIZE);
+    CHECK_CONTAINS(svf_nic_error(n), "ne2000@0x300: a frame of 1515 bytes");
+    CHECK_EQ_INT(svf_nic_send(n, f, 10), SV_STATUS_EINVAL);
+    CHECK_EQ_INT(ne.nsent, 1);
+    CHECK_EQ_INT(svf_nic_recv(n, buf, sizeof buf, SVF_IO_NO_WAIT), 0);
+    CHECK(model_ne2000_receive(&ne, f, 1000));
+    CHECK_EQ_INT(svf_nic_recv(n, buf, sizeof buf, SVF_IO_FOREVER), 1000);
+    CHECK(memcmp(buf, f, 1000) == 0);
+    ne.tx_abort = true;
+    CHECK_EQ_INT(svf_nic_send(n, f, 100), SV_STATUS_EIO);
+    CHECK_CONTAINS(svf_nic_error(n), "transmit aborted");
+    svf_io_stats_t st;
+    svf_nic_stats(n, &st);
+    CHECK_EQ_INT(st.ops, 2);
+    CHECK_EQ_INT(st.bytes_out, 300);
+    CHECK_EQ_INT(st.bytes_in, 1000);
+    CHECK_EQ_INT(st.errors, 3);
+    CHECK_EQ_INT(svf_nic_close(n), SV_STATUS_OK);
+    CHECK(ne.cr & 0x01);   /* stopped: nothing more is received */
+    CHECK(!model_ne2000_receive(&ne, f, 100));
+
+    ne.absent = true;
+    CHECK_EQ_INT(svf_nic_open(&n, &o), SV_STATUS_ENODEV);
+    CHECK_CONTAINS(svf_io_open_error(), "ne2000@0x300: no NE2000");
+    o.index = 1;
+    CHECK_EQ_INT(svf_nic_open(&n, &o), SV_STATUS_ENODEV);
+    CHECK_CONTAINS(svf_io_open_error(), "NIC 1");
+}
+
 int main(void) {
     test_ports_attach(&ata, model_ata_in, model_ata_out);
     test_ports_attach(&com1, model_uart_in, model_uart_out);
+    test_ports_attach(&ne, model_ne2000_in, model_ne2000_out);
+    ne.absent = true;
     RUN(test_path_from_cmdline);
     RUN(test_choose);
     RUN(test_emulated_disk);
     RUN(test_emulated_console);
+    RUN(test_emulated_nic);
     return tests_done("test_io");
 }

@@ -10,6 +10,7 @@
 
 #include "io_impl.h"
 #include "svfront/ata.h"
+#include "svfront/ne2000.h"
 #include "svfront/uart16550.h"
 
 static uint64_t clock_ns(void) { return sv_time_ns(); }
@@ -66,12 +67,47 @@ int svf_io_emul_disk_open(svf_disk_t *d, const svf_io_options_t *o, char *msg, s
     return SV_STATUS_OK;
 }
 
-/* ---- network interfaces: not in this build yet ---- */
+/* ---- network interfaces: NE2000 at 0x300 ---- */
+
+static int ne_send(void *impl, const void *frame, size_t len) { return svf_ne2000_send(impl, frame, len); }
+static int ne_recv(void *impl, void *buf, size_t cap, uint64_t timeout_ns) { return svf_ne2000_recv(impl, buf, cap, timeout_ns); }
+static const char *ne_error(const void *impl) { return ((const svf_ne2000_t *)impl)->error; }
+static void ne_stats(const void *impl, svf_io_stats_t *out) {
+    const svf_ne2000_stats_t *s = &((const svf_ne2000_t *)impl)->stats;
+    out->waits = s->polls;
+    out->dropped = s->rx_missed + s->rx_truncated;
+}
+static int ne_close(void *impl) {
+    svf_ne2000_stop(impl);
+    return free_impl(impl);
+}
+
+static const svf_nic_ops_t ne_ops = {ne_send, ne_recv, ne_error, ne_stats, ne_close};
 
 int svf_io_emul_nic_open(svf_nic_t *n, const svf_io_options_t *o, char *msg, size_t cap) {
-    (void)n, (void)o;
-    sv_snprintf(msg, cap, "nic: the emulated NIC (NE2000) driver is not in this build");
-    return SV_STATUS_ENOSYS;
+    if (o->index != 0) {
+        sv_snprintf(msg, cap, "NIC %u: the emulated NIC is 0 (the NE2000 at 0x300)", o->index);
+        return SV_STATUS_ENODEV;
+    }
+    svf_ne2000_t *ne = sv_malloc(sizeof *ne);
+    if (!ne) {
+        sv_snprintf(msg, cap, "ne2000: out of memory");
+        return SV_STATUS_ENOMEM;
+    }
+    svf_ne2000_config_t cfg = SVF_NE2000_DEFAULT;
+    cfg.now_ns = clock_ns;
+    cfg.timeout_ns = o->timeout_ns;
+    int rc = svf_ne2000_init(ne, &cfg);
+    if (rc) {
+        sv_strlcpy(msg, ne->error, cap);
+        sv_free(ne);
+        return rc;
+    }
+    n->ops = &ne_ops;
+    n->impl = ne;
+    sv_strlcpy(n->name, ne->name, sizeof n->name);
+    sv_memcpy(n->mac, ne->mac, 6);
+    return SV_STATUS_OK;
 }
 
 /* ---- consoles: 16550A UART ---- */

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +69,26 @@ class IoPathsTest {
         Cli.Run r = ok(run(iodemo(), "--disk", image("pv.img", 8 << 20).toString(), "--cmdline", "test=disk io=pv size=2048"));
         assertTrue(r.out().contains("iodemo: disk vbd/51712 (pv): 16384 sectors of 512 bytes"), r.all());
         assertEquals(DISK_LINES, comparable(r, 1));
+    }
+
+    @Test
+    void diskOnTheAtaMatchesPv() throws IOException {
+        Path pvImage = image("same-pv.img", 8 << 20);
+        Path ataImage = image("same-ata.img", 8 << 20);
+        Cli.Run pv = ok(run(iodemo(), "--disk", pvImage.toString(), "--cmdline", "test=disk io=pv size=2048"));
+        Cli.Run ata = ok(run(iodemo(), "--ata", ataImage.toString(), "--cmdline", "test=disk io=emulated size=2048"));
+        assertTrue(ata.out().contains("iodemo: disk ata0-master (emulated"), ata.all());
+        assertTrue(ata.out().contains("16384 sectors of 512 bytes"), ata.all());
+        assertEquals(DISK_LINES, comparable(ata, 1));
+        assertEquals(comparable(pv, 1), comparable(ata, 1));
+        assertEquals(-1L, Files.mismatch(pvImage, ataImage), "the two paths left different bytes on their disks");
+    }
+
+    @Test
+    void aReadOnlyAtaDiskAbortsWrites() throws IOException {
+        Cli.Run r = run(iodemo(), "--ata", image("ro.img", 1 << 20) + ":ro", "--cmdline", "test=disk io=emulated size=64");
+        assertEquals(1, r.code(), r.all());
+        assertTrue(r.out().contains("disk write: EIO: ata0-master: write failed: status 0x51, error 0x04 (aborted)"), r.all());
     }
 
     static final List<String> PING_LINES = List.of(
