@@ -223,6 +223,8 @@ static int console_test(void) {
     int rc = svf_console_open(&c, &opts);
     if (rc) return failed("console open", rc, svf_io_open_error());
     sv_printf("iodemo: console %s (%s)\n", svf_console_name(c), svf_io_path_name(svf_console_path(c)));
+    /* The UART and the console ring reach the same log: let this line arrive before the UART's. */
+    sv_console_flush(SV_NS_PER_SEC);
     uint64_t lines = sv_cmdline_get_u64("lines", 20);
     uint32_t crc = 0;
     char line[96];
