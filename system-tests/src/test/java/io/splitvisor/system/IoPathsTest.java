@@ -98,10 +98,25 @@ class IoPathsTest {
     static final List<String> PONG_LINES = List.of("net: echoed 20 frames", "net: a 1515-byte frame: EMSGSIZE", "ok");
 
     @Test
-    void netOnPv() {
-        Cli.Run r = ok(run(iodemo(), iodemo(), "--nic", "--cmdline", "test=net role=ping io=pv", "--cmdline", "test=net role=pong io=pv"));
-        assertEquals(PING_LINES, comparable(r, 1));
-        assertEquals(PONG_LINES, comparable(r, 2));
+    @Test
+    void netOnTheNe2000MatchesPv() {
+        Cli.Run pv = ok(run(iodemo(), iodemo(), "--nic", "--cmdline", "test=net role=ping io=pv", "--cmdline", "test=net role=pong io=pv"));
+        Cli.Run ne = ok(run(iodemo(), iodemo(), "--ne2000", "--cmdline", "test=net role=ping io=emulated",
+                "--cmdline", "test=net role=pong io=emulated"));
+        assertTrue(ne.out().contains("[1:iodemo] iodemo: nic ne2000@0x300 (emulated)"), ne.all());
+        assertEquals(PING_LINES, comparable(ne, 1));
+        assertEquals(PONG_LINES, comparable(ne, 2));
+        assertEquals(comparable(pv, 1), comparable(ne, 1));
+        assertEquals(comparable(pv, 2), comparable(ne, 2));
+    }
+
+    @Test
+    void fullSizeFramesThroughTheNe2000Ring() {
+        // 1514-byte frames take 6 of the ring's 58 pages: 12 of them run through its end.
+        Cli.Run r = ok(run(iodemo(), iodemo(), "--ne2000", "--cmdline", "test=net role=ping io=emulated count=12 size=1514",
+                "--cmdline", "test=net role=pong io=emulated"));
+        assertTrue(comparable(r, 1).get(0).startsWith("net: 12 echoes of 1514-byte frames verified"), r.all());
+        assertTrue(comparable(r, 2).contains("net: echoed 12 frames"), r.all());
     }
 
     static final List<String> CONSOLE_LINES = List.of(
