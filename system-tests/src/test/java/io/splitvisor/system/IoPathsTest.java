@@ -98,7 +98,6 @@ class IoPathsTest {
     static final List<String> PONG_LINES = List.of("net: echoed 20 frames", "net: a 1515-byte frame: EMSGSIZE", "ok");
 
     @Test
-    @Test
     void netOnTheNe2000MatchesPv() {
         Cli.Run pv = ok(run(iodemo(), iodemo(), "--nic", "--cmdline", "test=net role=ping io=pv", "--cmdline", "test=net role=pong io=pv"));
         Cli.Run ne = ok(run(iodemo(), iodemo(), "--ne2000", "--cmdline", "test=net role=ping io=emulated",
