@@ -63,6 +63,16 @@ public final class DeviceOptions {
             description = "attach an emulated NE2000 at 0x300 on dom0's switch, with MAC or a generated address")
     private List<String> ne2000 = new ArrayList<>();
 
+    @Option(names = "--batch-string-io",
+            description = "hand REP INS/OUTS to the emulated devices up to a page per exit (as KVM does) instead of "
+                    + "one exit per element")
+    private boolean batchStringIo;
+
+    /** True when --batch-string-io was given. */
+    boolean batchStringIo() {
+        return batchStringIo;
+    }
+
     /** A parsed --disk. */
     record Disk(Path image, boolean readOnly) {
     }

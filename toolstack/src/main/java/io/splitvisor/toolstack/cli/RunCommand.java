@@ -73,7 +73,8 @@ final class RunCommand implements Callable<Integer> {
                 String cmdline = cmdlines.isEmpty() ? "" : cmdlines.get(cmdlines.size() == 1 ? 0 : i);
                 String name = elf.getFileName().toString().replaceFirst("\\.elf$", "");
                 Domain guest = session.add(new DomainConfig(name, elf, memory, cmdline, engine, trace)
-                        .withDevices(devices.emulated(session.backends())));
+                        .withDevices(devices.emulated(session.backends()))
+                        .withBatchStringIo(devices.batchStringIo()));
                 if (!devices.none()) {
                     devices.attach(session.backends(), guest);
                 }

@@ -86,7 +86,7 @@ final class GuestBuilder {
         initSharedPages(memory);
 
         Vcpu vcpu = engine.createVcpu(memory, CpuidModel.standard(new SplitvisorCpuid(GuestPhysicalMap.START_INFO)));
-        vcpu.setStringIoBatching(true);   // REP INS/OUTS: up to a page per exit (KVM delivers them that way)
+        vcpu.setStringIoBatching(config.batchStringIo());
         vcpu.setState(GuestLoader.initialState(image.entry(), layout.cr3()));
         vcpu.writeMsr(MSR_TSC, 0);   // the TSC counts nanoseconds from creation: see initTime
         initTime(memory);
