@@ -28,8 +28,8 @@
  *     CASE is seq-write, seq-read, rand-read, net-rtt, net-flood or console; T is the guest's time
  *     for the case, X and Y the median and 99th percentile of its per-operation times (a
  *     transfer, a 4 KiB read, a round trip, a frame sent, a line written), E the verification
- *     failures (or lost round trips); net cases add frame=, rtt resent=, flood sent= received=
- *     lost= stalls= peer_ns=
+ *     failures; net cases add frame= and lost= (round trips unanswered after three tries,
+ *     flood frames that never arrived), rtt resent=, flood sent= received= stalls= peer_ns=
  *   iobench: skipped case=CASE io=PATH reason=WORDS   (this build has no driver for its device there)
  *   iobench: ok                      (exit 0) or iobench: FAILED: reason (exit 1; 2 for bad options)
  */

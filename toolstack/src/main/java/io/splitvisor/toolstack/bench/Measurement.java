@@ -11,7 +11,7 @@ package io.splitvisor.toolstack.bench;
  * @param p50Ns        median per-operation time (guest clock)
  * @param p99Ns        99th percentile per-operation time
  * @param errors       verification failures the guest found
- * @param lost         frames the flood sent that never arrived (0 for other cases)
+ * @param lost         round trips unanswered, or flood frames that never arrived (0 for other cases)
  * @param host         meter and CPU deltas between the marks
  */
 public record Measurement(String row, IoPath path, String engine, int run, long bytes, long ops, long guestNs,
