@@ -38,6 +38,7 @@ public final class KvmEngine implements Engine, AutoCloseable {
     private final CpuidSource cpuidSource;
     private final Map<GuestMemory, KvmVm> vms = new IdentityHashMap<>();
     private boolean warnedTsc;
+    private java.util.List<String> unsupported;
 
     private KvmEngine(KvmSystem kvm, CpuidSource cpuidSource) {
         this.kvm = kvm;
@@ -90,6 +91,9 @@ public final class KvmEngine implements Engine, AutoCloseable {
             CpuidTable table = cpuidSource == CpuidSource.HOST
                     ? CpuidTable.hostPassThrough(kvm.supportedCpuid().bytes(), cpuid)
                     : CpuidTable.of(cpuid);
+            if (cpuidSource == CpuidSource.MODEL && unsupported == null) {
+                checkModelAgainstHost(table);
+            }
             NativeBuffer cpuid2 = table.toKvmCpuid2();
             long r = sys.ioctl(fd, KvmIoctl.KVM_SET_CPUID2, cpuid2);
             if (r < 0) {
@@ -106,6 +110,37 @@ public final class KvmEngine implements Engine, AutoCloseable {
                 sys.close(fd);
                 vm.vcpuClosed();
             }
+        }
+    }
+
+    /**
+     * The model's features this host's KVM cannot give the guest (KVM_GET_SUPPORTED_CPUID), as "leaf register
+     * bits" strings; empty when the model is fully supported. Known after the first vCPU was created.
+     */
+    public synchronized java.util.List<String> unsupportedModelFeatures() {
+        return unsupported == null ? java.util.List.of() : unsupported;
+    }
+
+    /** Warns once when the model claims what KVM here lacks (a guest using it faults on KVM, not on the interpreter). */
+    private void checkModelAgainstHost(CpuidTable model) {
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        try {
+            CpuidTable host = CpuidTable.hostPassThrough(kvm.supportedCpuid().bytes(), CpuidModel.standard());
+            int[][] checked = {{1, 2}, {1, 3}, {7, 1}, {0x80000001, 2}, {0x80000001, 3}};
+            String[] regs = {"EAX", "EBX", "ECX", "EDX"};
+            for (int[] c : checked) {
+                int lacking = model.register(c[0], 0, c[1]) & ~host.register(c[0], 0, c[1]);
+                if (lacking != 0) {
+                    missing.add(String.format("leaf 0x%x %s bits 0x%x", c[0], regs[c[1]], lacking));
+                }
+            }
+        } catch (KvmException e) {
+            missing.add("unknown (" + e.getMessage() + ")");
+        }
+        unsupported = java.util.List.copyOf(missing);
+        if (!missing.isEmpty()) {
+            LOG.warn("this host's KVM lacks CPU features the guest CPUID claims ({}): a guest using them faults on KVM "
+                    + "but not on the interpreter (0x80000001 EDX bit 26 is 1 GiB pages)", String.join(", ", missing));
         }
     }
 

@@ -46,6 +46,8 @@ final class FakeKvm implements KvmSyscalls {
     int openErrno;
     long runErrno;
     byte[] cpuid2;
+    /** KVM_GET_SUPPORTED_CPUID's rows: {function, index, eax, ebx, ecx, edx}. */
+    int[][] supportedCpuid = {};
     private final Map<Integer, String> roles = new HashMap<>();
     private final Map<Integer, ByteBuffer> regs = new HashMap<>();
     private final Map<Integer, ByteBuffer> sregs = new HashMap<>();
@@ -265,7 +267,17 @@ final class FakeKvm implements KvmSyscalls {
         } else if (request == KvmIoctl.KVM_SET_SIGNAL_MASK) {
             calls.add("signal mask len " + b.getInt(0) + " set 0x" + Long.toHexString(b.getLong(4)));
         } else if (request == KvmIoctl.KVM_GET_SUPPORTED_CPUID) {
-            return -Errno.E2BIG;
+            int room = b.getInt(0);
+            if (room < supportedCpuid.length) {
+                return -Errno.E2BIG;
+            }
+            b.putInt(0, supportedCpuid.length);
+            for (int i = 0; i < supportedCpuid.length; i++) {
+                int at = 8 + 40 * i;
+                for (int r = 0; r < 6; r++) {
+                    b.putInt(at + (r == 0 ? 0 : r == 1 ? 4 : 4 + 4 * r), supportedCpuid[i][r]);   // function, index, eax@12 .. edx@24
+                }
+            }
         } else {
             return -Errno.ENOTTY;
         }

@@ -91,6 +91,27 @@ class KvmSetupTest {
     }
 
     @Test
+    void modelFeaturesTheHostLacksAreNamed() {
+        FakeKvm fake = new FakeKvm();
+        int[] ext = new int[4];
+        CpuidModel.standard().query(0x80000001, 0, ext);
+        int[] l1 = new int[4];
+        CpuidModel.standard().query(1, 0, l1);
+        int[] l7 = new int[4];
+        CpuidModel.standard().query(7, 0, l7);
+        // a host like the one measured: everything but 1 GiB pages
+        fake.supportedCpuid = new int[][] {{1, 0, 0, 0, l1[2], l1[3]}, {7, 0, 0, l7[1], 0, 0},
+            {0x80000001, 0, 0, 0, ext[2], ext[3] & ~CpuidModel.X1_EDX_PAGE1GB}};
+        GuestMemory memory = GuestMemory.allocate(new MemoryRegion(0, 1 << 20));
+        try (KvmEngine engine = KvmEngine.open(fake, "/dev/kvm", KvmEngine.CpuidSource.MODEL)) {
+            engine.createVcpu(memory, CpuidModel.standard()).close();
+            assertEquals(List.of("leaf 0x80000001 EDX bits 0x4000000"), engine.unsupportedModelFeatures());
+        } finally {
+            memory.release();
+        }
+    }
+
+    @Test
     void unusableDevicesAreRefusedWithOneLineNamingReasonAndErrno() {
         assertRefused(f -> f.openErrno = Errno.ENOENT, "/dev/kvm does not exist", Errno.ENOENT);
         assertRefused(f -> f.openErrno = Errno.EACCES, "permission denied", Errno.EACCES);

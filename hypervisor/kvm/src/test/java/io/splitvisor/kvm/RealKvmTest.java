@@ -106,10 +106,42 @@ class RealKvmTest {
         return e.reason() == ExitReason.SHUTDOWN ? "SHUTDOWN" : e.toString();
     }
 
+    /**
+     * The exits with consecutive OUTs to one port joined into one string: how many elements one exit carries is
+     * up to KVM (a real host delivered a five-byte {@code rep outsb} as five exits), the bytes and their order are not.
+     */
+    static List<String> joinStrings(List<String> exits) {
+        List<String> out = new ArrayList<>();
+        String port = null;
+        StringBuilder text = new StringBuilder();
+        for (String e : exits) {
+            java.util.regex.Matcher single = java.util.regex.Pattern
+                    .compile("IO_OUT port=(0x\\w+) size=1 data=(0x\\w+) count=1").matcher(e);
+            java.util.regex.Matcher string = java.util.regex.Pattern.compile("IO_OUT port=(0x\\w+) string=(.*)").matcher(e);
+            String p = single.matches() ? single.group(1) : string.matches() ? string.group(1) : null;
+            if (port != null && !port.equals(p)) {
+                out.add("IO_OUT port=" + port + " bytes=" + text);
+                text.setLength(0);
+            }
+            port = p;
+            if (single.matches()) {
+                text.append((char) Integer.parseInt(single.group(2).substring(2), 16));
+            } else if (string.matches()) {
+                text.append(string.group(2));
+            } else {
+                out.add(e);
+            }
+        }
+        if (port != null) {
+            out.add("IO_OUT port=" + port + " bytes=" + text);
+        }
+        return out;
+    }
+
     private static Outcome both(byte[] code, Consumer<GuestMemory> prepare, Consumer<Vcpu> onHlt) {
         Outcome interp = run(new X86Engine(), code, prepare, onHlt);
         Outcome onKvm = run(kvm, code, prepare, onHlt);
-        assertEquals(interp.exits(), onKvm.exits(), "exits");
+        assertEquals(joinStrings(interp.exits()), joinStrings(onKvm.exits()), "exits");
         for (Gpr r : Gpr.values()) {
             assertEquals(interp.state().get(r), onKvm.state().get(r), r.asmName());
         }
@@ -124,7 +156,7 @@ class RealKvmTest {
         requireKvm();
         Outcome o = both(bytes(0xB8, 0x41, 0, 0, 0, 0xE6, 0xE9, 0x48, 0xBB, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11,
                 0xF4), null, null);
-        assertEquals(List.of("IO_OUT port=0xe9 size=1 data=0x41 count=1", "HLT"), o.exits());
+        assertEquals(List.of("IO_OUT port=0xe9 bytes=A", "HLT"), joinStrings(o.exits()));
         assertEquals(0x1122334455667788L, o.state().get(Gpr.RBX));
     }
 
@@ -134,7 +166,7 @@ class RealKvmTest {
         // lea rsi,[rip+12]; mov ecx,5; mov dx,0xe9; rep outsb; hlt; "hello"
         Outcome o = both(bytes(0x48, 0x8D, 0x35, 12, 0, 0, 0, 0xB9, 5, 0, 0, 0, 0x66, 0xBA, 0xE9, 0, 0xF3, 0x6E, 0xF4,
                 'h', 'e', 'l', 'l', 'o'), null, null);
-        assertEquals(List.of("IO_OUT port=0xe9 string=hello", "HLT"), o.exits());
+        assertEquals(List.of("IO_OUT port=0xe9 bytes=hello", "HLT"), joinStrings(o.exits()));
     }
 
     @Test
@@ -156,11 +188,12 @@ class RealKvmTest {
     @Test
     void mmioWriteAndRead() {
         requireKvm();
-        // mov rax,0x40000000; mov dword [rax],0xcafebabe; mov ebx,[rax+8]; hlt
-        Outcome o = both(bytes(0x48, 0xC7, 0xC0, 0, 0, 0, 0x40, 0xC7, 0x00, 0xBE, 0xBA, 0xFE, 0xCA, 0x8B, 0x58, 0x08, 0xF4),
+        // mov rax,0x20000000 (below 1 GiB: 2 MiB pages, which every host supports); mov dword [rax],0xcafebabe;
+        // mov ebx,[rax+8]; hlt
+        Outcome o = both(bytes(0x48, 0xC7, 0xC0, 0, 0, 0, 0x20, 0xC7, 0x00, 0xBE, 0xBA, 0xFE, 0xCA, 0x8B, 0x58, 0x08, 0xF4),
                 null, null);
-        assertEquals(List.of("MMIO_WRITE address=0x40000000 size=4 data=0xcafebabe",
-                "MMIO_READ address=0x40000008 size=4 data=0x0", "HLT"), o.exits());
+        assertEquals(List.of("MMIO_WRITE address=0x20000000 size=4 data=0xcafebabe",
+                "MMIO_READ address=0x20000008 size=4 data=0x0", "HLT"), o.exits());
         assertEquals(0x12345678L, o.state().get(Gpr.RBX));
     }
 
@@ -177,8 +210,7 @@ class RealKvmTest {
             m.writeU64(gate + 8, handler >>> 32);
         };
         Outcome o = both(code, idt, v -> v.injectInterrupt(0x40));
-        assertEquals(List.of("HLT", "IO_OUT port=0xe9 size=1 data=0x99 count=1",
-                "IO_OUT port=0xe9 size=1 data=0x77 count=1", "HLT"), o.exits());
+        assertEquals(List.of("HLT", "IO_OUT port=0xe9 bytes=\u0099\u0077", "HLT"), joinStrings(o.exits()));
     }
 
     @Test
