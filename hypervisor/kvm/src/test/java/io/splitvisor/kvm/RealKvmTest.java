@@ -237,6 +237,40 @@ class RealKvmTest {
     }
 
     @Test
+    void cpuBoundLoopFinishes() throws Exception {
+        requireKvm();
+        // mov ecx,1000000; 1: add rax,rcx; xor rdx,rax; sub rbx,3; dec rcx; jnz 1b; hlt (5 million instructions)
+        byte[] code = bytes(0xB9, 0x40, 0x42, 0x0F, 0x00, 0x48, 0x01, 0xC8, 0x48, 0x31, 0xC2, 0x48, 0x83, 0xEB, 0x03,
+                0x48, 0xFF, 0xC9, 0x75, 0xF1, 0xF4);
+        GuestMemory memory = GuestMemory.allocate(new MemoryRegion(0, 16 << 20));
+        try (Vcpu vcpu = kvm.createVcpu(memory, CpuidModel.standard())) {
+            memory.write(ENTRY, code);
+            vcpu.setState(LongModeSetup.build(memory, 0x10000, ENTRY, 0x80000));
+            Thread watchdog = new Thread(() -> {
+                try {
+                    Thread.sleep(60_000);
+                    vcpu.requestStop();
+                } catch (InterruptedException e) {
+                    // finished in time
+                }
+            });
+            watchdog.start();
+            long t0 = System.nanoTime();
+            Exit e = vcpu.run();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            watchdog.interrupt();
+            watchdog.join();
+            System.out.println("RealKvmTest: 5 million loop instructions on KVM took " + ms + " ms, ended with " + e
+                    + " at rcx=0x" + Long.toHexString(vcpu.gpr(Gpr.RCX)));
+            assertEquals(ExitReason.HLT, e.reason(), "the loop did not finish within 60 s (" + ms + " ms, rcx=0x"
+                    + Long.toHexString(vcpu.gpr(Gpr.RCX)) + ")");
+            assertEquals(0, vcpu.gpr(Gpr.RCX));
+        } finally {
+            memory.release();
+        }
+    }
+
+    @Test
     void stopFromAnotherThreadEndsKvmRunPromptly() throws Exception {
         requireKvm();
         GuestMemory memory = GuestMemory.allocate(new MemoryRegion(0, 16 << 20));
