@@ -15,10 +15,11 @@ import java.util.List;
  * @param runs      measured runs per path and engine
  * @param warmup    warm-up runs per path and engine (not reported)
  * @param timeoutSeconds  the longest one run may take
+ * @param batchStringIo   REP INS/OUTS move up to a page per exit (as KVM does) instead of one element per exit
  */
 public record BenchSettings(long mib, long xferKib, long randOps, long rtts, long frames, long lines, int runs, int warmup,
                             List<BenchCase> cases, List<IoPath> paths, List<String> engines, Path guest, Path outDir,
-                            long timeoutSeconds) {
+                            long timeoutSeconds, boolean batchStringIo) {
     /** How long the guest waits for a device, its peer or the host's "go". */
     static final long GUEST_WAIT_SECONDS = 120;
 

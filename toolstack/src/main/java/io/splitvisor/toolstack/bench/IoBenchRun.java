@@ -78,12 +78,12 @@ final class IoBenchRun {
             disk = devices.contains(BenchCase.Device.DISK) ? blankImage() : null;
             long seed = 1 + run;
             DomainConfig base = new DomainConfig("iobench", settings.guest(), settings.guestMemory(),
-                    settings.guestCmdline(path, seed), engine, false);
+                    settings.guestCmdline(path, seed), engine, false).withBatchStringIo(settings.batchStringIo());
             Domain guest = hv.createGuest(wiring.configure(base, backends, devices, disk));
             List<Domain> domains = new ArrayList<>(List.of(guest));
             if (devices.contains(BenchCase.Device.NIC)) {
                 DomainConfig peer = new DomainConfig("iobench-echo", settings.guest(), DomainConfig.DEFAULT_MEMORY,
-                        settings.peerCmdline(path, seed), engine, false);
+                        settings.peerCmdline(path, seed), engine, false).withBatchStringIo(settings.batchStringIo());
                 domains.add(hv.createGuest(wiring.configure(peer, backends, EnumSet.of(BenchCase.Device.NIC), null)));
             }
             for (Domain d : domains) {

@@ -15,7 +15,8 @@ import java.util.Map;
  * The report as one JSON object (RFC 8259):
  * <pre>
  * { "machine": {cpu, cores, jvm, os, commit, date},
- *   "settings": {mib, xfer_kib, rand_ops, rtts, frames, lines, runs, warmup, cases[], paths[], engines[]},
+ *   "settings": {mib, xfer_kib, rand_ops, rtts, frames, lines, runs, warmup, cases[], paths[], engines[],
+ *                batch_string_io},
  *   "summaries": [{case, path, engine, runs, bytes, ops, mib_per_s, mib_per_s_min, mib_per_s_max, p50_us,
  *                  p99_us, exits_per_mib, hypercalls_per_mib, instructions_per_byte, vcpu_cpu_ms, host_cpu_ms,
  *                  lost_pct}],
@@ -43,7 +44,8 @@ public final class JsonReport {
         doc.put("settings", object("mib", s.mib(), "xfer_kib", s.xferKib(), "rand_ops", s.randOps(), "rtts", s.rtts(),
                 "frames", s.frames(), "lines", s.lines(), "runs", s.runs(), "warmup", s.warmup(),
                 "cases", s.cases().stream().map(BenchCase::word).toList(),
-                "paths", s.paths().stream().map(IoPath::label).toList(), "engines", s.engines()));
+                "paths", s.paths().stream().map(IoPath::label).toList(), "engines", s.engines(),
+                "batch_string_io", s.batchStringIo()));
         List<Object> summaries = new ArrayList<>();
         for (CaseSummary c : report.summaries()) {
             summaries.add(object("case", c.row(), "path", c.path().label(), "engine", c.engine(), "runs", c.runs(),

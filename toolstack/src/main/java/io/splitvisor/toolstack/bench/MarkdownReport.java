@@ -32,7 +32,8 @@ public final class MarkdownReport {
         b.append(String.format(Locale.ROOT, "- %d warm-up and %d measured runs per path and engine; medians over the runs, "
                 + "throughput with its min-max; latencies are the guest's per-operation times (a transfer, a read, a round "
                 + "trip, a frame sent, a line written); exits, hypercalls and instructions are counted by the host between "
-                + "the guest's marks, over both domains for the network cases%n%n", s.warmup(), s.runs()));
+                + "the guest's marks, over both domains for the network cases; string I/O (REP INS/OUTS) %s%n%n", s.warmup(), s.runs(),
+                s.batchStringIo() ? "batched, up to a page per exit" : "one exit per element"));
         b.append("| ").append(String.join(" | ", COLUMNS)).append(" |\n");
         b.append("|---|---|---|").append("---:|".repeat(COLUMNS.size() - 3)).append('\n');
         for (String engine : report.enginesMeasured()) {

@@ -78,6 +78,10 @@ final class IoBenchCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "1800", description = "the longest one run may take (default ${DEFAULT-VALUE})")
     private long timeoutSeconds;
 
+    @Option(names = "--batch-string-io", description = "let REP INS/OUTS move up to a page per exit, as KVM does "
+            + "(default: one exit per element, the full-emulation cost model)")
+    private boolean batchStringIo;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -87,7 +91,7 @@ final class IoBenchCommand implements Callable<Integer> {
         Path dir = out != null ? out : root.resolve("target/bench");
         BenchSettings settings = new BenchSettings(mib, xferKib, randOps, rtts, frames, lines, runs, warmup,
                 new ArrayList<>(new LinkedHashSet<>(cases)), new ArrayList<>(new LinkedHashSet<>(paths)),
-                new ArrayList<>(new LinkedHashSet<>(engines)), elf, dir, timeoutSeconds);
+                new ArrayList<>(new LinkedHashSet<>(engines)), elf, dir, timeoutSeconds, batchStringIo);
         String problem = settings.problem();
         if (problem == null && !Files.isRegularFile(elf)) {
             problem = "the benchmark guest " + elf + " is missing (build it: mvn -pl frontend-drivers -am package)";

@@ -34,7 +34,7 @@ class BenchReportFilesTest {
     static void writeReport() throws Exception {
         BenchSettings settings = new BenchSettings(8, 1024, 256, 1000, 2000, 1000, 3, 1,
                 List.of(BenchCase.SEQ, BenchCase.CONSOLE), List.of(IoPath.PV, IoPath.EMULATED), List.of("interp", "kvm"),
-                Path.of("iobench.elf"), dir, 600);
+                Path.of("iobench.elf"), dir, 600, false);
         List<Measurement> runs = new ArrayList<>();
         // seq-write: PV at 100, 120 and 80 MiB/s, emulated at 4, 5 and 3: medians 100 and 4, PV 25x
         double[] pv = {100, 120, 80};
@@ -144,6 +144,7 @@ class BenchReportFilesTest {
         assertEquals(report.summaries().size(), rows);
         assertTrue(lines.stream().anyMatch(l -> l.contains("Test CPU") && l.contains("2 cores")));
         assertTrue(lines.stream().anyMatch(l -> l.contains("abc123")));
+        assertTrue(lines.stream().anyMatch(l -> l.contains("string I/O (REP INS/OUTS) one exit per element")));
         assertTrue(lines.contains("- seq-write interp pv 100 MiB/s, emulated 4.00 MiB/s: PV 25.0x emulated"), lines.toString());
         assertTrue(lines.contains("- pv on kvm: no /dev/kvm here"));
         assertFalse(lines.stream().anyMatch(l -> l.contains("NaN")));
