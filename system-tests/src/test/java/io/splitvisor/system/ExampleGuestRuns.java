@@ -71,8 +71,8 @@ public final class ExampleGuestRuns {
         return List.of(
                 run("hello", List.of(sdk("hello"), "--cmdline", "greeting"), "Hello from domain 1",
                         "cmdline \"greeting\""),
-                run("pingpong", List.of(pingpong, pingpong, "--cmdline", "role=ping rounds=2000",
-                        "--cmdline", "role=pong rounds=2000"), "[1:pingpong] pingpong: 2000 round trips ok",
+                run("pingpong", List.of(pingpong, pingpong, "--cmdline", "role=ping rounds=500",
+                        "--cmdline", "role=pong rounds=500"), "[1:pingpong] pingpong: 500 round trips ok",
                         "revoked after pong unmapped it"),
                 run("storeplay", List.of(sdk("storeplay")), "commit answered EAGAIN", "storeplay: ok"),
                 run("selftest", List.of(sdk("selftest")), "selftest: ok"),

@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  * because they differ between two runs on the same engine: durations and rates (the guests time themselves, also as
  * iobench's {@code ns=} fields), counts that follow the timing (notifications, waits, events coalesced, ring
  * publications, retries, stalls), event-channel ports that two domains allocate in either order, the wall clock, and
- * checksums of random bytes. Lines are grouped per domain ({@code [N:name]} prefix) because two
+ * checksums of random bytes, netping's frame totals (discovery frames sent before the peer listens come and go).
+ * The host's own log lines ({@code [WARN] ...}: an engine's notes about this machine) are no guest output and are
+ * dropped. Lines are grouped per domain ({@code [N:name]} prefix) because two
  * domains' lines interleave in any order; the toolstack's own lines are sorted for the same reason.
  */
 final class ConsoleNormalizer {
@@ -22,6 +24,8 @@ final class ConsoleNormalizer {
     private static final Pattern TIMING_COUNT = Pattern.compile(
             "\\d+ (publications|notifications sent|received|waits|events seen|resent)\\b");
     private static final Pattern TIMING_STAT = Pattern.compile("\\b(notifications|waits) \\d+");
+    private static final Pattern FRAME_TOTALS = Pattern.compile("\\b(tx|rx) \\d+ frames");
+    private static final Pattern HOST_LOG = Pattern.compile("^\\[(TRACE|DEBUG|INFO|WARN|ERROR)\\] .*");
     private static final Pattern RTT = Pattern.compile("rtt min/avg/max = [^,]*");
     private static final Pattern PORT = Pattern.compile("\\b(event-channel|port) \\d+\\b");
     private static final Pattern DURATION = Pattern.compile("\\b\\d+(\\.\\d+)? ?(ns|us|µs|ms|s)\\b");
@@ -37,7 +41,7 @@ final class ConsoleNormalizer {
         Map<String, List<String>> perDomain = new TreeMap<>();
         List<String> toolstack = new ArrayList<>();
         for (String raw : output.split("\n", -1)) {
-            if (raw.isEmpty()) {
+            if (raw.isEmpty() || HOST_LOG.matcher(raw).matches()) {
                 continue;
             }
             String line = mask(raw, randomData);
@@ -59,6 +63,7 @@ final class ConsoleNormalizer {
         s = TIMING_FIELD.matcher(s).replaceAll("$1=<timing>");
         s = TIMING_COUNT.matcher(s).replaceAll("<count> $1");
         s = TIMING_STAT.matcher(s).replaceAll("$1 <count>");
+        s = FRAME_TOTALS.matcher(s).replaceAll("$1 <count> frames");
         s = RTT.matcher(s).replaceAll("rtt min/avg/max = <durations>");
         s = PORT.matcher(s).replaceAll("$1 <port>");
         s = WALL_CLOCK.matcher(s).replaceAll("wall clock <time>");

@@ -23,6 +23,12 @@ class ConsoleNormalizerTest {
     }
 
     @Test
+    void dropsTheHostsLogLines() {
+        assertEquals(ConsoleNormalizer.normalize("[1:hello] hi\n", false), ConsoleNormalizer.normalize(
+                "[1:hello] hi\n[WARN] KVM cannot run the guest TSC at 1 GHz here\n", false));
+    }
+
+    @Test
     void groupsLinesPerDomainAndSortsTheToolstackLines() {
         String a = "[1:ping] one\n[2:pong] two\n[1:ping] three\ndomain 2 (pong) ended: poweroff, exit code 0\n"
                 + "domain 1 (ping) ended: poweroff, exit code 0\n";

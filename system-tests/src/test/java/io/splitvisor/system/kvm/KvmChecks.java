@@ -65,7 +65,7 @@ public final class KvmChecks {
         if (bench) {
             t0 = System.nanoTime();
             for (String name : new String[] {engineName, "interp"}) {
-                Map<String, Long> figures = EngineBench.measure(name, new Engines().engine(name), 2000, 200_000);
+                Map<String, Long> figures = EngineBench.measure(name, new Engines().engine(name), 2000, 2_000_000);
                 figures.forEach((k, v) -> r.put("bench " + name + " " + k, Long.toString(v)));
                 log("bench on " + name + ": " + figures);
             }

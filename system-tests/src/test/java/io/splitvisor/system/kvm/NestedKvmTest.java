@@ -129,7 +129,7 @@ class NestedKvmTest {
             if (interp != null) {
                 long k = Long.parseLong(kvm.get(name));
                 long i = Long.parseLong(interp);
-                log(String.format("bench %s: kvm %d ns, interpreter %d ns, kvm %.2fx faster", figure, k, i,
+                log(String.format("bench %s: kvm %d, interpreter %d, kvm %.2fx faster", figure, k, i,
                         k == 0 ? Double.NaN : (double) i / k));
             }
         }
