@@ -23,6 +23,14 @@ class ConsoleNormalizerTest {
     }
 
     @Test
+    void twoConsolesIntoOneLogCompareAsASetOfLines() {
+        String a = "[1:iodemo] iodemo line 0: 04\n[1:iodemo] iodemo: console uart@0x3f8 (emulated)\n";
+        String b = "[1:iodemo] iodemo: console uart@0x3f8 (emulated)\n[1:iodemo] iodemo line 0: 04\n";
+        assertEquals(ConsoleNormalizer.normalize(a, false, true), ConsoleNormalizer.normalize(b, false, true));
+        assertNotEquals(ConsoleNormalizer.normalize(a, false), ConsoleNormalizer.normalize(b, false));
+    }
+
+    @Test
     void dropsTheHostsLogLines() {
         assertEquals(ConsoleNormalizer.normalize("[1:hello] hi\n", false), ConsoleNormalizer.normalize(
                 "[1:hello] hi\n[WARN] KVM cannot run the guest TSC at 1 GHz here\n", false));

@@ -92,7 +92,7 @@ public final class KvmChecks {
             }
             r.put("guest " + run.name(), "exit code " + result.code() + "\n"
                     + (missing.isEmpty() ? "" : "missing expected lines " + missing + "\n")
-                    + ConsoleNormalizer.normalize(result.all(), random));
+                    + ConsoleNormalizer.normalize(result.all(), random, run.args().contains("--uart")));
             log(String.format("  %s on %s: exit code %d, %.1f s", run.name(), engine, result.code(), seconds(t0)));
         }
     }
