@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * every value the guest computes (registers in crash reports, checksums of disk data, counts, error names). Masked,
  * because they differ between two runs on the same engine: durations and rates (the guests time themselves, also as
  * iobench's {@code ns=} fields), counts that follow the timing (notifications, waits, events coalesced, ring
- * publications, retries, stalls), event-channel ports that two domains allocate in either order, the wall clock, and
+ * publications, retries, stalls, the operation and byte totals of iodemo's stats lines, which include resent
+ * frames), event-channel ports that two domains allocate in either order, the wall clock, and
  * checksums of random bytes, netping's frame totals (discovery frames sent before the peer listens come and go).
  * The host's own log lines ({@code [WARN] ...}: an engine's notes about this machine) are no guest output and are
  * dropped. A run whose domain writes through two consoles into one log (the ring and the UART) is compared as a
@@ -25,6 +26,7 @@ final class ConsoleNormalizer {
     private static final Pattern TIMING_COUNT = Pattern.compile(
             "\\d+ (publications|notifications sent|received|waits|events seen|resent)\\b");
     private static final Pattern TIMING_STAT = Pattern.compile("\\b(notifications|waits) \\d+");
+    private static final Pattern STATS_TOTALS = Pattern.compile("\\bops \\d+, in \\d+ B, out \\d+ B");
     private static final Pattern FRAME_TOTALS = Pattern.compile("\\b(tx|rx) \\d+ frames");
     private static final Pattern HOST_LOG = Pattern.compile("^\\[(TRACE|DEBUG|INFO|WARN|ERROR)\\] .*");
     private static final Pattern RTT = Pattern.compile("rtt min/avg/max = [^,]*");
@@ -70,6 +72,7 @@ final class ConsoleNormalizer {
         s = TIMING_FIELD.matcher(s).replaceAll("$1=<timing>");
         s = TIMING_COUNT.matcher(s).replaceAll("<count> $1");
         s = TIMING_STAT.matcher(s).replaceAll("$1 <count>");
+        s = STATS_TOTALS.matcher(s).replaceAll("ops <count>, in <bytes>, out <bytes>");
         s = FRAME_TOTALS.matcher(s).replaceAll("$1 <count> frames");
         s = RTT.matcher(s).replaceAll("rtt min/avg/max = <durations>");
         s = PORT.matcher(s).replaceAll("$1 <port>");

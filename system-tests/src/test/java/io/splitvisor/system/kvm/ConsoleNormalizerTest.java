@@ -15,6 +15,8 @@ class ConsoleNormalizerTest {
                 + "[1:blkdemo] blkdemo: 190 requests (2048 segments) in 21 publications; 18 notifications sent, 17 received, 17 waits\n"
                 + "[1:catfile] catfile: hello.txt: 38 bytes, crc32 0x74501429\n";
         assertEquals(ConsoleNormalizer.normalize(a, false), ConsoleNormalizer.normalize(b, false));
+        assertEquals(ConsoleNormalizer.normalize("[1:iodemo] iodemo: net stats: ops 22, in 2560 B, out 2680 B, errors 1", false),
+                ConsoleNormalizer.normalize("[1:iodemo] iodemo: net stats: ops 23, in 2560 B, out 2936 B, errors 1", false));
         String otherCrc = b.replace("0x74501429", "0x74501428");
         assertNotEquals(ConsoleNormalizer.normalize(a, false), ConsoleNormalizer.normalize(otherCrc, false));
         assertEquals(ConsoleNormalizer.normalize(a, true), ConsoleNormalizer.normalize(otherCrc, true));
