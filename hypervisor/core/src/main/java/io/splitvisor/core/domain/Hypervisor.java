@@ -141,6 +141,7 @@ public final class Hypervisor implements AutoCloseable {
     /** Builds a guest domain from its ELF; it starts with {@link #start}. */
     public Domain createGuest(DomainConfig config) throws GuestImageException {
         ElfImage image = GuestBuilder.readImage(config.kernel());
+        GuestLoader.checkMemorySize(config.memoryBytes());   // bad input refused before an engine is chosen (and announced)
         Engine engine;
         try {
             engine = engines.engine(config.engine());
