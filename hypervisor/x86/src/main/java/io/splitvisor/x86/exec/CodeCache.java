@@ -7,6 +7,7 @@ import io.splitvisor.x86.cpu.GuestFault;
 import io.splitvisor.x86.cpu.Mmu;
 import io.splitvisor.x86.decode.Decoder;
 import io.splitvisor.x86.decode.Insn;
+import io.splitvisor.x86.decode.Op;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -81,6 +82,46 @@ final class CodeCache {
             }
         }
         return b;
+    }
+
+    /**
+     * The blocks a translation of {@code entry} may take along: those reached from it by direct jumps, calls (the
+     * callee and the return address) and fall-throughs, breadth first, all decoded from the entry's physical page and not crossing it, so a write
+     * to that page, which drops the entry, drops them too. At most {@code maxBlocks}, entry first.
+     */
+    List<Block> region(Block entry, int maxBlocks) {
+        List<Block> region = new ArrayList<>();
+        region.add(entry);
+        long page = entry.phys & ~0xFFFL;
+        for (int i = 0; i < region.size() && region.size() < maxBlocks; i++) {
+            Insn last = region.get(i).code[region.get(i).count - 1];
+            int op = io.splitvisor.x86.decode.Specializer.generic(last.op);
+            long[] next = op == Op.JCC || op == Op.CALL ? new long[] {last.imm, last.nextRip}
+                    : op == Op.JMP ? new long[] {last.imm} : last.branch ? new long[0] : new long[] {last.nextRip};
+            for (long rip : next) {
+                if (region.size() >= maxBlocks || ((rip ^ entry.rip) & ~0xFFFL) != 0 || contains(region, rip)) {
+                    continue;
+                }
+                try {
+                    Block b = find(rip);
+                    if ((b.phys & ~0xFFFL) == page && b.phys2 < 0 && b.valid) {
+                        region.add(b);
+                    }
+                } catch (GuestFault f) {
+                    // not reachable from here: the jump leaves the translation
+                }
+            }
+        }
+        return region;
+    }
+
+    private static boolean contains(List<Block> blocks, long rip) {
+        for (Block b : blocks) {
+            if (b.rip == rip) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Block find(long rip) {

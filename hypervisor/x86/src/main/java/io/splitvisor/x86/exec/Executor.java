@@ -30,8 +30,6 @@ final class Executor {
     /** The current instruction completed with an exit to report (OUT, MMIO write, HLT). */
     boolean exitPending;
     long retired;
-    /** The instruction that faulted or exited, after {@link #runBlock} returned FAULT or EXIT. */
-    Insn faulting;
     int faultVector;
     int faultError;
     boolean faultHasError;
@@ -470,10 +468,11 @@ final class Executor {
     }
 
     /**
-     * A translated block stopped at instruction {@code idx} with {@code done} instructions retired before this
-     * round: a guest fault or an MMIO read exit, reported as {@link #runBlock} would; anything else is rethrown.
+     * Translated code stopped at the instruction at {@code rip}, the {@code idx}-th of its block, with {@code done}
+     * instructions of earlier blocks retired: a guest fault or an MMIO read exit, reported as {@link #runBlock}
+     * would; anything else is rethrown.
      */
-    int jitStop(Block b, int idx, long done, RuntimeException e) {
+    int jitStop(long rip, int idx, long done, RuntimeException e) {
         int status;
         if (e instanceof GuestFault f) {
             faultVector = f.vector;
@@ -485,14 +484,14 @@ final class Executor {
         } else {
             throw e;
         }
-        retired += done;
-        return stopAt(b.code[idx], idx, status);
+        retired += done + idx;
+        c.rip = rip;
+        return status;
     }
 
     private int stopAt(Insn in, int done, int status) {
         retired += done;
         c.rip = in.nextRip - in.len;
-        faulting = in;
         return status;
     }
 

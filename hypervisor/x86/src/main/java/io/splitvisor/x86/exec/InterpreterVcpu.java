@@ -160,7 +160,7 @@ public final class InterpreterVcpu implements Vcpu, MemoryPort, GuestMemoryListe
             int status;
             Translation t = b.translation;
             if (t == null && translate && ++b.heat == Translations.THRESHOLD) {
-                t = b.translation = Translations.of(b);
+                t = b.translation = Translations.of(cache.region(b, Translations.REGION_BLOCKS));
             }
             if (t != null && translate && left >= b.count) {
                 // a block looping in place counts what it retired only when it returns: a bounded quantum keeps the

@@ -3,7 +3,9 @@ package io.splitvisor.x86.exec;
 import io.splitvisor.x86.decode.Insn;
 import io.splitvisor.x86.jit.BlockTranslator;
 import java.lang.invoke.MethodHandles;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -32,15 +34,18 @@ final class Translations {
     private Translations() {
     }
 
-    /** The translation of {@code b}, or null when none is possible. */
-    static Translation of(Block b) {
-        Key key = Key.of(b);
+    /** Blocks of a region: a translated loop may span this many blocks of one page. */
+    static final int REGION_BLOCKS = 16;
+
+    /** The translation of {@code b} (with the blocks of {@code region} it jumps to), or null when none is possible. */
+    static Translation of(List<Block> region) {
+        Key key = Key.of(region);
         Translation t = CACHE.get(key);
         if (t == null) {
             if (CACHE.size() >= MAX_CACHED) {
                 CACHE.clear();
             }
-            t = define(b);
+            t = define(region);
             Translation raced = CACHE.putIfAbsent(key, t);
             if (raced != null) {
                 t = raced;
@@ -49,8 +54,15 @@ final class Translations {
         return t == NONE ? null : t;
     }
 
-    private static Translation define(Block b) {
-        BlockTranslator.Result r = BlockTranslator.translate(b.code, b.rip, NAME, SUPER);
+    private static Translation define(List<Block> region) {
+        List<Insn[]> code = new ArrayList<>();
+        long[] rips = new long[region.size()];
+        for (int i = 0; i < rips.length; i++) {
+            code.add(region.get(i).code);
+            rips[i] = region.get(i).rip;
+        }
+        Block b = region.get(0);
+        BlockTranslator.Result r = BlockTranslator.translate(code, rips, NAME, SUPER);
         if (r == null) {
             return NONE;
         }
@@ -66,11 +78,24 @@ final class Translations {
 
     /** Everything the translator reads from a block: equal keys give the same code. */
     private record Key(long[] words) {
-        static Key of(Block b) {
-            long[] w = new long[1 + 7 * b.count];
-            w[0] = b.rip;
-            int i = 1;
-            for (Insn in : b.code) {
+        static Key of(List<Block> region) {
+            int words = 0;
+            for (Block b : region) {
+                words += 2 + 7 * b.count;
+            }
+            long[] w = new long[words];
+            int i = 0;
+            for (Block b : region) {
+                w[i++] = b.rip;
+                w[i++] = b.count;
+                i = put(w, i, b.code);
+            }
+            return new Key(w);
+        }
+
+        private static int put(long[] w, int at, Insn[] code) {
+            int i = at;
+            for (Insn in : code) {
                 w[i++] = in.op | (long) in.size << 16 | (long) in.size2 << 24 | (long) in.len << 32
                         | (long) in.sub << 40;
                 w[i++] = in.nextRip;
@@ -82,7 +107,7 @@ final class Translations {
                 w[i++] = (in.mem ? 1 : 0) | (in.addr32 ? 2 : 0) | (in.variant ? 4 : 0) | (in.lock ? 8 : 0)
                         | (in.branch ? 16 : 0) | (in.endsBlock ? 32 : 0) | (long) in.rep << 8 | (long) in.vreg << 16;
             }
-            return new Key(w);
+            return i;
         }
 
         @Override

@@ -5,6 +5,8 @@ import static io.splitvisor.x86.jit.CodeBuffer.*;
 import io.splitvisor.x86.decode.Insn;
 import io.splitvisor.x86.decode.Op;
 import io.splitvisor.x86.decode.Specializer;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Translates a decoded block into a class extending {@code exec.Translation} whose method
@@ -39,23 +41,62 @@ public final class BlockTranslator {
     }
 
     /**
-     * Translates {@code code} (a block decoded at {@code blockRip}) into a class named {@code internalName}
-     * extending {@code superName}, or returns null when its first instruction is not translatable.
+     * Translates the region {@code blocks} (decoded at {@code rips}; the first is the entry, the others blocks of the
+     * same page it may jump to) into a class named {@code internalName} extending {@code superName}, or returns
+     * null when the entry's first instruction is not translatable. Only an entry translated whole takes other
+     * blocks along, and only those translatable whole; a jump to any of them stays inside the method.
      */
-    public static Result translate(Insn[] code, long blockRip, String internalName, String superName) {
+    public static Result translate(List<Insn[]> blocks, long[] rips, String internalName, String superName) {
+        Insn[] entry = blocks.get(0);
         int n = 0;
-        while (n < code.length && supports(code[n], n == code.length - 1)) {
+        while (n < entry.length && supports(entry[n], n == entry.length - 1)) {
             n++;
         }
+        List<Insn[]> region = new ArrayList<>();
+        List<Long> starts = new ArrayList<>();
+        region.add(entry);
+        starts.add(rips[0]);
+        for (int i = 1; i < blocks.size() && n == entry.length; i++) {
+            if (whole(blocks.get(i))) {
+                region.add(blocks.get(i));
+                starts.add(rips[i]);
+            }
+        }
+        int m = region.size();
+        while (m > 1) {
+            Result r = tryEmit(region.subList(0, m), starts, entry.length, internalName, superName);
+            if (r != null) {
+                return r;
+            }
+            m /= 2;
+        }
         while (n > 0) {
-            Emitter probe = emit(code, n, blockRip, internalName, superName, null);
-            if (probe.code.length() <= MAX_CODE) {
-                Emitter real = emit(code, n, blockRip, internalName, superName, probe);
-                return new Result(real.classBytes, n);
+            Result r = tryEmit(region.subList(0, 1), starts, n, internalName, superName);
+            if (r != null) {
+                return r;
             }
             n /= 2;
         }
         return null;
+    }
+
+    private static boolean whole(Insn[] code) {
+        for (int k = 0; k < code.length; k++) {
+            if (!supports(code[k], k == code.length - 1)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Emits once to learn the registers used and the size, then for real; null if the method is too large. */
+    private static Result tryEmit(List<Insn[]> region, List<Long> starts, int n, String name, String superName) {
+        Emitter probe = emit(region, starts, n, name, superName, null);
+        if (probe.code.length() > MAX_CODE) {
+            return null;
+        }
+        Emitter real = emit(region, starts, n, name, superName, probe);
+        return new Result(real.classBytes, n);
     }
 
     /** Whether the translator handles {@code in}; control transfers only as the block's last instruction. */
@@ -104,7 +145,9 @@ public final class BlockTranslator {
         return liveAfter;
     }
 
-    private static Emitter emit(Insn[] code, int n, long blockRip, String name, String superName, Emitter probe) {
+    /** The method for the region; the entry's first {@code n} instructions when it is alone and partial. */
+    private static Emitter emit(List<Insn[]> region, List<Long> starts, int n, String name, String superName,
+                                Emitter probe) {
         ClassFile cf = new ClassFile(name, superName);
         CodeBuffer c = cf.newCode();
         Emitter e = new Emitter(c);
@@ -124,35 +167,50 @@ public final class BlockTranslator {
         prologue(c, load);
         CodeBuffer.Label tryStart = new CodeBuffer.Label();
         CodeBuffer.Label tryEnd = new CodeBuffer.Label();
-        CodeBuffer.Label loop = new CodeBuffer.Label();
         CodeBuffer.Label exit = new CodeBuffer.Label();
         c.place(tryStart);
-        c.place(loop);
-        boolean[] liveAfter = flagLiveness(code, n);
-        boolean whole = n == code.length;
-        for (int k = 0; k < n; k++) {
-            Insn in = code[k];
-            int op = Specializer.generic(in.op);
-            e.startInstruction(k, in, liveAfter[k]);
-            if (ControlEmitter.supports(op)) {
-                ControlEmitter.emit(e, op, in, k + 1, blockRip, whole ? loop : null, exit);
-            } else if (MoveEmitter.supports(op, in)) {
-                MoveEmitter.emit(e, op, in);
-            } else {
-                ArithEmitter.emit(e, op, in);
+        Insn[] entry = region.get(0);
+        boolean whole = n == entry.length;
+        CodeBuffer.Label[] heads = new CodeBuffer.Label[region.size()];
+        for (int i = 0; i < region.size(); i++) {
+            heads[i] = new CodeBuffer.Label();
+            if (whole) {
+                Insn[] code = region.get(i);
+                e.addBlock(starts.get(i), heads[i], code.length);
+                if (Specializer.generic(code[code.length - 1].op) == Op.CALL) {
+                    e.addReturnSite(code[code.length - 1].nextRip);
+                }
             }
         }
-        Insn last = code[n - 1];
-        if (!whole) {
-            // the interpreter runs the rest of the block from instruction n
-            c.lconst(last.nextRip);
-            e.lstore(Emitter.TRIP);
-            e.addDone(n);
-            c.iconst(~n);
-            c.local(ISTORE, Emitter.STATUS);
-            c.jump(GOTO, exit);
-        } else if (!ControlEmitter.supports(Specializer.generic(last.op))) {
-            c.jump(GOTO, e.stub(n, last.nextRip));
+        for (int i = 0; i < region.size(); i++) {
+            c.place(heads[i]);
+            Insn[] code = region.get(i);
+            int count = i == 0 ? n : code.length;
+            boolean[] liveAfter = flagLiveness(code, count);
+            for (int k = 0; k < count; k++) {
+                Insn in = code[k];
+                int op = Specializer.generic(in.op);
+                e.startInstruction(k, in, liveAfter[k]);
+                if (ControlEmitter.supports(op)) {
+                    ControlEmitter.emit(e, op, in, k + 1, exit);
+                } else if (MoveEmitter.supports(op, in)) {
+                    MoveEmitter.emit(e, op, in);
+                } else {
+                    ArithEmitter.emit(e, op, in);
+                }
+            }
+            Insn last = code[count - 1];
+            if (!whole) {
+                // the interpreter runs the rest of the block from instruction n
+                c.lconst(last.nextRip);
+                e.lstore(Emitter.TRIP);
+                e.addDone(n);
+                c.iconst(~n);
+                c.local(ISTORE, Emitter.STATUS);
+                c.jump(GOTO, exit);
+            } else if (!ControlEmitter.supports(Specializer.generic(last.op))) {
+                e.jump(count, last.nextRip);
+            }
         }
         c.place(tryEnd);
         e.emitStubs(exit);
@@ -169,17 +227,17 @@ public final class BlockTranslator {
         c.putfield(Emitter.EXECUTOR, "retired", "J");
         c.local(ILOAD, Emitter.STATUS);
         c.op(IRETURN);
-        // a guest fault or an MMIO read exit: the locals hold the state before the instruction at IDX
+        // a guest fault or an MMIO read exit: the locals hold the state before the instruction at FRIP
         CodeBuffer.Label handler = new CodeBuffer.Label();
         c.place(handler);
         c.local(ASTORE, Emitter.EXCEPTION);
         writeBack(c, store, flags);
         c.local(ALOAD, Emitter.X);
-        c.local(ALOAD, Emitter.B);
+        c.local(LLOAD, Emitter.FRIP);
         c.local(ILOAD, Emitter.IDX);
         c.local(LLOAD, Emitter.DONE);
         c.local(ALOAD, Emitter.EXCEPTION);
-        c.invokevirtual(Emitter.EXECUTOR, "jitStop", "(L" + Emitter.BLOCK + ";IJLjava/lang/RuntimeException;)I");
+        c.invokevirtual(Emitter.EXECUTOR, "jitStop", "(JIJLjava/lang/RuntimeException;)I");
         c.op(IRETURN);
         c.exceptionHandler(tryStart, tryEnd, handler, "java/lang/RuntimeException");
         cf.addMethod(METHOD, DESC, c, MAX_STACK, Emitter.MAX_LOCALS);
@@ -208,6 +266,8 @@ public final class BlockTranslator {
         c.local(LSTORE, Emitter.DONE);
         c.op(LCONST_0);
         c.local(LSTORE, Emitter.TRIP);
+        c.op(LCONST_0);
+        c.local(LSTORE, Emitter.FRIP);
         for (int r = 0; r < 16; r++) {
             if (load[r]) {
                 c.local(ALOAD, Emitter.REGS);

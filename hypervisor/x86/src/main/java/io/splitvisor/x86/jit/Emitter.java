@@ -5,7 +5,9 @@ import static io.splitvisor.x86.jit.CodeBuffer.*;
 import io.splitvisor.x86.cpu.Cpu;
 import io.splitvisor.x86.decode.Insn;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The state of one block's translation shared by the instruction-family emitters: the method's locals (guest
@@ -38,7 +40,8 @@ final class Emitter {
     static final int FR = 12;
     static final int FX = 14;
     static final int TRIP = 16;
-    private static final int REG0 = 18;
+    static final int FRIP = 18;
+    private static final int REG0 = 20;
     private static final int TEMP0 = REG0 + 2 * 16;
     private static final int TEMPS = 8;
     static final int EXCEPTION = TEMP0 + 2 * TEMPS;
@@ -58,6 +61,9 @@ final class Emitter {
     byte[] classBytes;
     /** Exit stubs: leave the block after instruction {@code count - 1} with RIP {@code rip}. */
     private final List<Object[]> stubs = new ArrayList<>();
+    private final Map<Long, CodeBuffer.Label> heads = new HashMap<>();
+    private final Map<Long, Integer> counts = new HashMap<>();
+    private final List<Long> returnSites = new ArrayList<>();
 
     Emitter(CodeBuffer code) {
         this.code = code;
@@ -100,10 +106,67 @@ final class Emitter {
         code.local(LSTORE, slot);
     }
 
-    /** Marks the current instruction as the one a fault would stop at. */
+    /** Marks the current instruction as the one a fault would stop at (its index in its block, its RIP). */
     void mayFault() {
         code.iconst(index);
         code.local(ISTORE, IDX);
+        code.lconst(insn.startRip());
+        code.local(LSTORE, FRIP);
+    }
+
+    /** A block of the region: a jump to {@code rip} goes to {@code head} instead of leaving the method. */
+    void addBlock(long rip, CodeBuffer.Label head, int count) {
+        heads.put(rip, head);
+        counts.put(rip, count);
+    }
+
+    /** A CALL in the region returns to {@code rip}: a RET to it may stay inside the method. */
+    void addReturnSite(long rip) {
+        if (!returnSites.contains(rip)) {
+            returnSites.add(rip);
+        }
+    }
+
+    /** A RET to the address in {@code slot}: a return site in the region is jumped to, anything else exits. */
+    void ret(int count, int slot, CodeBuffer.Label exit) {
+        for (long site : returnSites) {
+            if (heads.containsKey(site)) {
+                CodeBuffer.Label other = new CodeBuffer.Label();
+                lload(slot);
+                code.lconst(site);
+                code.op(LCMP);
+                code.jump(IFNE, other);
+                jump(count, site);
+                code.place(other);
+            }
+        }
+        exitDynamic(count, slot, exit);
+    }
+
+    /**
+     * Leaves the current block, {@code count} instructions done, for {@code target}: inside the method when the
+     * target is a block of the region, a whole block of budget is left and the vCPU has no pending event (stop,
+     * interrupt, code written by another thread); else through an exit.
+     */
+    void jump(int count, long target) {
+        CodeBuffer.Label head = heads.get(target);
+        if (head == null) {
+            code.jump(GOTO, stub(count, target));
+            return;
+        }
+        CodeBuffer.Label out = stub(0, target);
+        addDone(count);
+        lload(BUDGET);
+        lload(DONE);
+        code.op(LSUB);
+        code.lconst(counts.get(target));
+        code.op(LCMP);
+        code.jump(IFLT, out);
+        code.local(ALOAD, X);
+        code.getfield(EXECUTOR, "vcpu", "L" + VCPU + ";");
+        code.getfield(VCPU, "async", "I");
+        code.jump(IFNE, out);
+        code.jump(GOTO, head);
     }
 
     // ---- registers by size (byte registers use Cpu.HIGH_BYTE codes) -------------------------------------------
