@@ -7,8 +7,8 @@ import io.splitvisor.x86.decode.Insn;
 import io.splitvisor.x86.decode.Op;
 
 /**
- * Arithmetic, logic, shifts, multiplies and divides, CMOVcc and SETcc. ADD, SUB, CMP, AND, OR, XOR, TEST, INC, DEC,
- * NOT and NEG are inline, their flags computed only when something reads them; the rest call the interpreter's own
+ * Arithmetic, logic, shifts, multiplies and divides, CMOVcc and SETcc. ADD, ADC, SUB, SBB, CMP, AND, OR, XOR, TEST,
+ * INC, DEC, NOT and NEG are inline, their flags computed only when something reads them; the rest call the interpreter's own
  * {@code Alu}/{@code MulDiv} code with the flags handed to the Cpu and back.
  */
 final class ArithEmitter {
@@ -189,33 +189,28 @@ final class ArithEmitter {
     private static int aluResult(Emitter e, Insn in, int a, int b) {
         int s = in.size;
         int r = e.temp();
-        if (in.sub == Alu.ADC || in.sub == Alu.SBB) {
-            e.flagsToCpu();
-            e.code.local(ALOAD, Emitter.C);
-            e.code.iconst(in.sub);
-            e.code.iconst(s);
-            e.lload(a);
-            e.lload(b);
-            e.code.invokestatic(ALU, "alu", "(Lio/splitvisor/x86/cpu/Cpu;IIJJ)J");
-            e.lstore(r);
-            e.flagsFromCpu();
-            return r;
-        }
         e.lload(a);
         e.lload(b);
         int sub = in.sub;
         e.code.op(switch (sub) {
-            case Alu.ADD -> LADD;
+            case Alu.ADD, Alu.ADC -> LADD;
             case Alu.OR -> LOR;
             case Alu.AND, Alu.TEST -> LAND;
             case Alu.XOR -> LXOR;
             default -> LSUB;
         });
+        if (sub == Alu.ADC || sub == Alu.SBB) {
+            // plus or minus the carry in: CF is bit 63 of the aux word
+            e.lload(Emitter.FX);
+            e.code.iconst(63);
+            e.code.op(LUSHR);
+            e.code.op(sub == Alu.ADC ? LADD : LSUB);
+        }
         e.lstore(r);
         if (e.flagsLive) {
-            if (sub == Alu.ADD) {
+            if (sub == Alu.ADD || sub == Alu.ADC) {
                 e.arithFlags(s, false, a, b, r);
-            } else if (sub == Alu.SUB || sub == Alu.CMP) {
+            } else if (sub == Alu.SUB || sub == Alu.CMP || sub == Alu.SBB) {
                 e.arithFlags(s, true, a, b, r);
             } else {
                 e.logicFlags(s, r);

@@ -176,9 +176,9 @@ public final class BlockTranslator {
             heads[i] = new CodeBuffer.Label();
             if (whole) {
                 Insn[] code = region.get(i);
-                e.addBlock(starts.get(i), heads[i], code.length);
+                e.exits.addBlock(starts.get(i), heads[i], code.length);
                 if (Specializer.generic(code[code.length - 1].op) == Op.CALL) {
-                    e.addReturnSite(code[code.length - 1].nextRip);
+                    e.exits.addReturnSite(code[code.length - 1].nextRip);
                 }
             }
         }
@@ -204,16 +204,16 @@ public final class BlockTranslator {
                 // the interpreter runs the rest of the block from instruction n
                 c.lconst(last.nextRip);
                 e.lstore(Emitter.TRIP);
-                e.addDone(n);
+                e.exits.addDone(n);
                 c.iconst(~n);
                 c.local(ISTORE, Emitter.STATUS);
                 c.jump(GOTO, exit);
             } else if (!ControlEmitter.supports(Specializer.generic(last.op))) {
-                e.jump(count, last.nextRip);
+                e.exits.jump(count, last.nextRip);
             }
         }
         c.place(tryEnd);
-        e.emitStubs(exit);
+        e.exits.emitStubs(exit);
         c.place(exit);
         writeBack(c, store, flags);
         c.local(ALOAD, Emitter.C);

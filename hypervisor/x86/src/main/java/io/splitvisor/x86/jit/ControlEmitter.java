@@ -7,7 +7,7 @@ import io.splitvisor.x86.decode.Op;
 
 /**
  * The control transfer that ends a block: Jcc, JMP, CALL and RET, direct and indirect. A direct transfer to a block
- * of the translated region continues inside the method ({@link Emitter#jump}); the others leave through an exit
+ * of the translated region continues inside the method ({@link Exits#jump}); the others leave through an exit
  * with the new RIP.
  */
 final class ControlEmitter {
@@ -28,17 +28,17 @@ final class ControlEmitter {
                 CodeBuffer.Label taken = new CodeBuffer.Label();
                 e.cond(in.sub);
                 e.code.jump(IFNE, taken);
-                e.code.jump(GOTO, e.stub(count, in.nextRip));
+                e.code.jump(GOTO, e.exits.stub(count, in.nextRip));
                 e.code.place(taken);
-                e.jump(count, in.imm);
+                e.exits.jump(count, in.imm);
             }
-            case Op.JMP -> e.jump(count, in.imm);
+            case Op.JMP -> e.exits.jump(count, in.imm);
             case Op.CALL -> {
                 int ret = e.temp();
                 e.code.lconst(in.nextRip);
                 e.lstore(ret);
                 e.push(8, ret);
-                e.jump(count, in.imm);
+                e.exits.jump(count, in.imm);
             }
             case Op.RET -> {
                 int sp = e.temp();
@@ -52,7 +52,7 @@ final class ControlEmitter {
                 e.code.lconst(8 + in.imm);
                 e.code.op(LADD);
                 e.lstore(Emitter.reg(4));
-                e.ret(count, target, exit);
+                e.exits.ret(count, target, exit);
             }
             case Op.JMP_R, Op.JMP_M, Op.CALL_R, Op.CALL_M -> {
                 int target = e.temp();
@@ -70,7 +70,7 @@ final class ControlEmitter {
                     e.lstore(ret);
                     e.push(8, ret);
                 }
-                e.exitDynamic(count, target, exit);
+                e.exits.exitDynamic(count, target, exit);
             }
             default -> throw new IllegalArgumentException("not a control transfer: " + op);
         }

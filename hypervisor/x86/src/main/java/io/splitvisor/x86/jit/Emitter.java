@@ -4,10 +4,6 @@ import static io.splitvisor.x86.jit.CodeBuffer.*;
 
 import io.splitvisor.x86.cpu.Cpu;
 import io.splitvisor.x86.decode.Insn;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The state of one block's translation shared by the instruction-family emitters: the method's locals (guest
@@ -59,11 +55,8 @@ final class Emitter {
     boolean flagsWritten;
     /** The finished class (set by the translator on its final pass). */
     byte[] classBytes;
-    /** Exit stubs: leave the block after instruction {@code count - 1} with RIP {@code rip}. */
-    private final List<Object[]> stubs = new ArrayList<>();
-    private final Map<Long, CodeBuffer.Label> heads = new HashMap<>();
-    private final Map<Long, Integer> counts = new HashMap<>();
-    private final List<Long> returnSites = new ArrayList<>();
+    /** Where the code leaves the block: exits and the region's internal jumps. */
+    final Exits exits = new Exits(this);
 
     Emitter(CodeBuffer code) {
         this.code = code;
@@ -112,61 +105,6 @@ final class Emitter {
         code.local(ISTORE, IDX);
         code.lconst(insn.startRip());
         code.local(LSTORE, FRIP);
-    }
-
-    /** A block of the region: a jump to {@code rip} goes to {@code head} instead of leaving the method. */
-    void addBlock(long rip, CodeBuffer.Label head, int count) {
-        heads.put(rip, head);
-        counts.put(rip, count);
-    }
-
-    /** A CALL in the region returns to {@code rip}: a RET to it may stay inside the method. */
-    void addReturnSite(long rip) {
-        if (!returnSites.contains(rip)) {
-            returnSites.add(rip);
-        }
-    }
-
-    /** A RET to the address in {@code slot}: a return site in the region is jumped to, anything else exits. */
-    void ret(int count, int slot, CodeBuffer.Label exit) {
-        for (long site : returnSites) {
-            if (heads.containsKey(site)) {
-                CodeBuffer.Label other = new CodeBuffer.Label();
-                lload(slot);
-                code.lconst(site);
-                code.op(LCMP);
-                code.jump(IFNE, other);
-                jump(count, site);
-                code.place(other);
-            }
-        }
-        exitDynamic(count, slot, exit);
-    }
-
-    /**
-     * Leaves the current block, {@code count} instructions done, for {@code target}: inside the method when the
-     * target is a block of the region, a whole block of budget is left and the vCPU has no pending event (stop,
-     * interrupt, code written by another thread); else through an exit.
-     */
-    void jump(int count, long target) {
-        CodeBuffer.Label head = heads.get(target);
-        if (head == null) {
-            code.jump(GOTO, stub(count, target));
-            return;
-        }
-        CodeBuffer.Label out = stub(0, target);
-        addDone(count);
-        lload(BUDGET);
-        lload(DONE);
-        code.op(LSUB);
-        code.lconst(counts.get(target));
-        code.op(LCMP);
-        code.jump(IFLT, out);
-        code.local(ALOAD, X);
-        code.getfield(EXECUTOR, "vcpu", "L" + VCPU + ";");
-        code.getfield(VCPU, "async", "I");
-        code.jump(IFNE, out);
-        code.jump(GOTO, head);
     }
 
     // ---- registers by size (byte registers use Cpu.HIGH_BYTE codes) -------------------------------------------
@@ -300,7 +238,7 @@ final class Emitter {
             // a branch ends the block anyway
             code.local(ALOAD, X);
             code.getfield(EXECUTOR, "abort", "Z");
-            code.jump(IFNE, stub(index + 1, insn.nextRip));
+            code.jump(IFNE, exits.stub(index + 1, insn.nextRip));
         }
     }
 
@@ -394,50 +332,5 @@ final class Emitter {
         lstore(FX);
     }
 
-    // ---- exits ----------------------------------------------------------------------------------------------
 
-    /** A label that leaves the block with {@code count} instructions done and RIP {@code rip}. */
-    CodeBuffer.Label stub(int count, long rip) {
-        for (Object[] s : stubs) {
-            if ((int) s[0] == count && (long) s[1] == rip) {
-                return (CodeBuffer.Label) s[2];
-            }
-        }
-        CodeBuffer.Label l = new CodeBuffer.Label();
-        stubs.add(new Object[] {count, rip, l});
-        return l;
-    }
-
-    /** Leaves the block now with {@code count} instructions done and the RIP in {@code ripSlot}. */
-    void exitDynamic(int count, int ripSlot, CodeBuffer.Label exit) {
-        lload(ripSlot);
-        lstore(TRIP);
-        addDone(count);
-        code.iconst(0);
-        code.local(ISTORE, STATUS);
-        code.jump(GOTO, exit);
-    }
-
-    void addDone(int count) {
-        if (count != 0) {
-            lload(DONE);
-            code.lconst(count);
-            code.op(LADD);
-            lstore(DONE);
-        }
-    }
-
-    /** Emits the exit stubs collected so far; each jumps to {@code exit} (status OK). */
-    void emitStubs(CodeBuffer.Label exit) {
-        for (Object[] s : stubs) {
-            code.place((CodeBuffer.Label) s[2]);
-            code.lconst((long) s[1]);
-            lstore(TRIP);
-            addDone((int) s[0]);
-            code.iconst(0);
-            code.local(ISTORE, STATUS);
-            code.jump(GOTO, exit);
-        }
-        stubs.clear();
-    }
 }
