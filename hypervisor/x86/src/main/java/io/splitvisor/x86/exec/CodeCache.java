@@ -86,7 +86,8 @@ final class CodeCache {
 
     /**
      * The blocks a translation of {@code entry} may take along: those reached from it by direct jumps, calls (the
-     * callee and the return address) and fall-throughs, breadth first, all decoded from the entry's physical page and not crossing it, so a write
+     * callee and the return address) and fall-throughs, breadth first, that have run before (the rest are likely
+     * cold), all decoded from the entry's physical page and not crossing it, so a write
      * to that page, which drops the entry, drops them too. At most {@code maxBlocks}, entry first.
      */
     List<Block> region(Block entry, int maxBlocks) {
@@ -104,7 +105,7 @@ final class CodeCache {
                 }
                 try {
                     Block b = find(rip);
-                    if ((b.phys & ~0xFFFL) == page && b.phys2 < 0 && b.valid) {
+                    if ((b.phys & ~0xFFFL) == page && b.phys2 < 0 && b.valid && b.heat > 0) {
                         region.add(b);
                     }
                 } catch (GuestFault f) {

@@ -62,16 +62,16 @@ final class Translations {
             rips[i] = region.get(i).rip;
         }
         Block b = region.get(0);
-        BlockTranslator.Result r = BlockTranslator.translate(code, rips, NAME, SUPER);
-        if (r == null) {
-            return NONE;
-        }
         try {
+            BlockTranslator.Result r = BlockTranslator.translate(code, rips, NAME, SUPER);
+            if (r == null) {
+                return NONE;
+            }
             Class<?> cls = LOOKUP.defineHiddenClass(r.classBytes(), true).lookupClass();
             return (Translation) cls.getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError e) {
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             // a translator bug must cost speed, never correctness: this block stays interpreted
-            LOG.error("translation of the block at 0x{} was refused by the JVM", Long.toHexString(b.rip), e);
+            LOG.error("translation of the block at 0x{} failed", Long.toHexString(b.rip), e);
             return NONE;
         }
     }

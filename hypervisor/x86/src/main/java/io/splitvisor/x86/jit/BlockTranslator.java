@@ -91,7 +91,12 @@ public final class BlockTranslator {
 
     /** Emits once to learn the registers used and the size, then for real; null if the method is too large. */
     private static Result tryEmit(List<Insn[]> region, List<Long> starts, int n, String name, String superName) {
-        Emitter probe = emit(region, starts, n, name, superName, null);
+        Emitter probe;
+        try {
+            probe = emit(region, starts, n, name, superName, null);
+        } catch (CodeBuffer.TooLarge e) {
+            return null;
+        }
         if (probe.code.length() > MAX_CODE) {
             return null;
         }

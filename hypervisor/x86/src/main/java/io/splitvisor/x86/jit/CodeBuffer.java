@@ -188,9 +188,16 @@ final class CodeBuffer {
 
     private static int offset(int delta) {
         if (delta < Short.MIN_VALUE || delta > Short.MAX_VALUE) {
-            throw new IllegalStateException("branch offset out of range: " + delta);
+            throw new TooLarge();
         }
         return delta & 0xFFFF;
+    }
+
+    /** The method grew past what 16-bit branch offsets reach (far beyond what the translator accepts anyway). */
+    static final class TooLarge extends RuntimeException {
+        TooLarge() {
+            super("branch offset out of range", null, false, false);
+        }
     }
 
     /** Handler at {@code handler} for exceptions of {@code internalName} thrown in [start, end). */
