@@ -79,6 +79,11 @@ public interface Vcpu extends AutoCloseable {
     /** Asks the running vCPU to exit with STOP_REQUESTED soon (checked at block boundaries). Any thread. */
     void requestStop();
 
+    /** How many times a second the guest's TSC counts (the core publishes the matching scale in the time info). */
+    default long tscHz() {
+        return 1_000_000_000L;
+    }
+
     /** Guest instructions retired so far (a counter the core may publish as a meter). */
     long retiredInstructions();
 

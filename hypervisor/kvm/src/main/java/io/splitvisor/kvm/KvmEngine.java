@@ -148,8 +148,8 @@ public final class KvmEngine implements Engine, AutoCloseable {
         long r = kvm.tscControl() ? kvm.sys().ioctl(fd, KvmIoctl.KVM_SET_TSC_KHZ, GUEST_TSC_KHZ) : -1;
         if (r < 0 && !warnedTsc) {
             warnedTsc = true;
-            LOG.warn("KVM cannot run the guest TSC at 1 GHz here ({}): guest time read from the TSC runs at the "
-                    + "host's TSC rate", kvm.tscControl() ? KvmException.of("KVM_SET_TSC_KHZ", r).getMessage()
+            LOG.warn("KVM cannot run the guest TSC at 1 GHz here ({}): it runs at the host's TSC rate, which the "
+                    + "guest's time info scales", kvm.tscControl() ? KvmException.of("KVM_SET_TSC_KHZ", r).getMessage()
                     : "no KVM_CAP_TSC_CONTROL");
         }
     }

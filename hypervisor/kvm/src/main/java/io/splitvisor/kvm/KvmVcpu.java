@@ -417,6 +417,13 @@ public final class KvmVcpu implements Vcpu {
         return 0;
     }
 
+    /** The rate KVM runs this guest's TSC at (1 GHz where TSC control set it; the host's rate otherwise). */
+    @Override
+    public long tscHz() {
+        long khz = sys.ioctl(fd, KvmIoctl.KVM_GET_TSC_KHZ, 0);
+        return khz > 0 ? khz * 1000 : 1_000_000_000L;
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {

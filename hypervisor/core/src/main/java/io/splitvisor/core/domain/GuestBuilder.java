@@ -12,6 +12,7 @@ import io.splitvisor.engine.image.ElfFormatException;
 import io.splitvisor.engine.image.ElfImage;
 import io.splitvisor.core.loader.GuestImageException;
 import io.splitvisor.core.loader.GuestLoader;
+import io.splitvisor.core.time.TscScale;
 import io.splitvisor.core.memory.GuestPhysicalMap;
 import io.splitvisor.engine.CpuidModel;
 import io.splitvisor.engine.Engine;
@@ -89,7 +90,7 @@ final class GuestBuilder {
         vcpu.setStringIoBatching(config.batchStringIo());
         vcpu.setState(GuestLoader.initialState(image.entry(), layout.cr3()));
         vcpu.writeMsr(MSR_TSC, 0);   // the TSC counts nanoseconds from creation: see initTime
-        initTime(memory);
+        initTime(memory, TscScale.of(vcpu.tscHz()));
         GuestContext context = new GuestContext(vcpu, engine.name());
         SharedInfoSink sink = new SharedInfoSink(memory, GuestPhysicalMap.SHARED_INFO, context);
         context.bindEvents(sink);
@@ -115,15 +116,15 @@ final class GuestBuilder {
     }
 
     /**
-     * The vCPU's time info: the engines' TSC runs at 1 GHz from 0 at creation, so monotonic time
-     * is the TSC itself: system_time 0 at TSC 0, scaled by (delta << 1) * 2^31 >> 32 = delta.
+     * The vCPU's time info: the TSC counts from 0 at creation (at 1 GHz on the interpreter, at the rate KVM gives the
+     * guest on KVM), so monotonic time is the TSC scaled: system_time 0 at TSC 0, then {@code scale}.
      */
-    private static void initTime(GuestMemory memory) {
+    private static void initTime(GuestMemory memory, TscScale scale) {
         long time = GuestPhysicalMap.SHARED_INFO + SharedInfoLayout.vcpuInfo(0) + SharedInfoLayout.VCPU_TIME;
         memory.writeU64(time + SharedInfoLayout.TIME_TSC_TIMESTAMP, 0);
         memory.writeU64(time + SharedInfoLayout.TIME_SYSTEM_TIME, 0);
-        memory.writeU32(time + SharedInfoLayout.TIME_TSC_TO_SYSTEM_MUL, 0x80000000L);
-        memory.writeU8(time + SharedInfoLayout.TIME_TSC_SHIFT, 1);
+        memory.writeU32(time + SharedInfoLayout.TIME_TSC_TO_SYSTEM_MUL, scale.mul());
+        memory.writeU8(time + SharedInfoLayout.TIME_TSC_SHIFT, scale.shift());
         memory.writeU32(time + SharedInfoLayout.TIME_VERSION, 2);
     }
 
