@@ -37,7 +37,8 @@ mount -t devtmpfs devtmpfs /newroot/dev
 mkdir -p /newroot/dev/pts /newroot/dev/shm /newroot/run/kvm-vm
 mount -t devpts devpts /newroot/dev/pts
 mount -t tmpfs shm /newroot/dev/shm
-mount -t tmpfs tmp /newroot/tmp
+# /tmp stays the host's, through the overlay (its files readable, writes kept in memory): a checkout or build
+# under /tmp (CI clones there) must be visible to the command
 while read -r tag dir; do
   mkdir -p "/newroot$dir" && mount -t 9p -o $P9 "$tag" "/newroot$dir" || end "failure: cannot share $dir"
 done </run/shares
