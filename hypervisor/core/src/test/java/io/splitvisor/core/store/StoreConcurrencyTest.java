@@ -160,10 +160,16 @@ class StoreConcurrencyTest {
                             }
                         }
                         dom0Done.await();
-                        for (StoreServerMessage m : ring.receiveAll(conn)) {
-                            assertTrue(m.hasWatchEvent());
-                            events++;
-                        }
+                        // dom0's writes have returned, but another thread may still be delivering their events
+                        // (the store's dispatcher hands them over outside its lock): wait for them, bounded
+                        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                        do {
+                            for (StoreServerMessage m : ring.receiveAll(conn)) {
+                                assertTrue(m.hasWatchEvent());
+                                events++;
+                            }
+                        } while (events + conn.droppedEvents() < dom0Writes + 1 && System.nanoTime() < deadline
+                                && sleepBriefly());
                         assertFalse(conn.isClosed());
                         assertEquals(dom0Writes + 1, events + conn.droppedEvents(), "every event arrives or is counted");
                         assertEquals("v" + (requests - 1), read(store, domid, "mine/k" + ((requests - 1) % 5)));
@@ -183,6 +189,11 @@ class StoreConcurrencyTest {
             }
             assertEquals(List.of(), List.copyOf(errors));
         });
+    }
+
+    private static boolean sleepBriefly() throws InterruptedException {
+        Thread.sleep(5);
+        return true;
     }
 
     private static void incrementWithRetry(Store store, int domid, AtomicInteger conflicts) {
