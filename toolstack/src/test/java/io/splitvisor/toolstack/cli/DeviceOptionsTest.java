@@ -3,9 +3,6 @@ package io.splitvisor.toolstack.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,23 +15,8 @@ class DeviceOptionsTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = SplitvisorCli.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private Path elf(String name) throws Exception {
@@ -45,19 +27,19 @@ class DeviceOptionsTest {
 
     @Test
     void aMissingImageIsOneLine() throws Exception {
-        Run r = run("run", elf("g.elf").toString(), "--disk", "/nonexistent/disk.img:ro");
+        CliRun r = run("run", elf("g.elf").toString(), "--disk", "/nonexistent/disk.img:ro");
         assertEquals(2, r.code());
         assertEquals("splitvisor: --disk /nonexistent/disk.img:ro: no such file\n", r.err());
     }
 
     @Test
     void aMissingOrSharedWritableAtaImageIsOneLine() throws Exception {
-        Run r = run("run", elf("g.elf").toString(), "--ata", "/nonexistent/ata.img");
+        CliRun r = run("run", elf("g.elf").toString(), "--ata", "/nonexistent/ata.img");
         assertEquals(2, r.code());
         assertEquals("splitvisor: --ata /nonexistent/ata.img: no such file\n", r.err());
         Path img = dir.resolve("a.img");
         Files.write(img, new byte[4096]);
-        Run shared = run("run", elf("a.elf").toString(), elf("b.elf").toString(), "--ata", img.toString());
+        CliRun shared = run("run", elf("a.elf").toString(), elf("b.elf").toString(), "--ata", img.toString());
         assertEquals(2, shared.code());
         assertTrue(shared.err().startsWith("splitvisor: --ata " + img + ": a writable image cannot be shared"), shared.err());
     }
@@ -65,12 +47,12 @@ class DeviceOptionsTest {
     @Test
     void ne2000TakesAnOptionalMacAndOnlyOneCard() throws Exception {
         Path missing = dir.resolve("missing.elf");
-        Run r = run("run", "--ne2000", missing.toString());
+        CliRun r = run("run", "--ne2000", missing.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("missing.elf"), "the path was taken as the guest, not as a MAC: " + r.err());
-        Run two = run("run", elf("a.elf").toString(), "--ne2000", "--ne2000");
+        CliRun two = run("run", elf("a.elf").toString(), "--ne2000", "--ne2000");
         assertEquals("splitvisor: --ne2000: one NE2000 per guest (0x300)\n", two.err());
-        Run shared = run("run", elf("a.elf").toString(), elf("b.elf").toString(), "--ne2000=00:16:3e:00:00:01");
+        CliRun shared = run("run", elf("a.elf").toString(), elf("b.elf").toString(), "--ne2000=00:16:3e:00:00:01");
         assertTrue(shared.err().startsWith("splitvisor: --ne2000 00:16:3e:00:00:01: an explicit MAC"), shared.err());
     }
 
@@ -78,11 +60,11 @@ class DeviceOptionsTest {
     void aWritableImageOrAnExplicitMacIsNotSharedBetweenGuests() throws Exception {
         Path img = dir.resolve("d.img");
         Files.write(img, new byte[4096]);
-        Run r = run("run", elf("a.elf").toString(), elf("b.elf").toString(), "--disk", img.toString());
+        CliRun r = run("run", elf("a.elf").toString(), elf("b.elf").toString(), "--disk", img.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("splitvisor: --disk " + img + ": a writable image cannot be shared by 2 guests"), r.err());
         assertEquals(1, r.err().lines().count());
-        Run m = run("run", elf("a.elf").toString(), elf("b.elf").toString(), "--nic", "00:16:3e:00:00:01");
+        CliRun m = run("run", elf("a.elf").toString(), elf("b.elf").toString(), "--nic", "00:16:3e:00:00:01");
         assertEquals(2, m.code());
         assertTrue(m.err().startsWith("splitvisor: --nic 00:16:3e:00:00:01: an explicit MAC"), m.err());
     }
@@ -90,7 +72,7 @@ class DeviceOptionsTest {
     @Test
     void nicWithoutAMacLeavesTheNextArgumentAlone() throws Exception {
         Path missing = dir.resolve("missing.elf");
-        Run r = run("run", "--nic", missing.toString());
+        CliRun r = run("run", "--nic", missing.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("missing.elf"), "the path was taken as the guest, not as a MAC: " + r.err());
         assertEquals(1, r.err().lines().count(), r.err());
@@ -102,7 +84,7 @@ class DeviceOptionsTest {
         assumeTrue(Files.isRegularFile(hello), "the example guests are built by guest-sdk");
         Path img = dir.resolve("d.img");
         Files.write(img, new byte[64 * 512]);
-        Run r = run("run", hello.toString(), "--disk", img.toString(), "--disk", img + ":ro", "--nic", "--nic",
+        CliRun r = run("run", hello.toString(), "--disk", img.toString(), "--disk", img + ":ro", "--nic", "--nic",
                 "00:16:3e:00:00:42", "--rng", "--console", "log", "--uart", "--ata", img + ":ro", "--ne2000=00:16:3e:00:00:43", "--timeout", "60");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("[1:hello]"), r.out());

@@ -2,31 +2,13 @@ package io.splitvisor.toolstack.cli;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SplitvisorCliTest {
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = SplitvisorCli.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -34,7 +16,7 @@ class SplitvisorCliTest {
         String old = System.getProperty("splitvisor.root");
         System.setProperty("splitvisor.root", "/nonexistent-splitvisor-root");
         try {
-            Run r = run("demo");
+            CliRun r = run("demo");
             assertEquals(2, r.code());
             assertTrue(r.err().startsWith("splitvisor: example guest /nonexistent-splitvisor-root/guest-sdk/target/guests/hello.elf is missing"), r.err());
             assertEquals(1, r.err().lines().count(), r.err());
@@ -49,7 +31,7 @@ class SplitvisorCliTest {
 
     @Test
     void abiPrintsTheSummary() {
-        Run r = run("abi");
+        CliRun r = run("abi");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("0x0500  hypercall gate"), r.out());
         assertTrue(r.out().contains("SplitvisorPV"), r.out());
@@ -59,14 +41,14 @@ class SplitvisorCliTest {
 
     @Test
     void unknownCommandIsOneLineAndExitCode2() {
-        Run r = run("fly");
+        CliRun r = run("fly");
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("splitvisor: Unmatched argument"), r.err());
     }
 
     @Test
     void versionNamesTheAbi() {
-        Run r = run("--version");
+        CliRun r = run("--version");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("guest ABI 1.0"), r.out());
     }
@@ -84,7 +66,7 @@ class SplitvisorCliTest {
         "--guest /nonexistent.elf | bench: the benchmark guest /nonexistent.elf is missing",
     })
     void benchRefusesBadOptionsInOneLine(String args, String problem) {
-        Run r = run(("bench " + args.trim()).split(" "));
+        CliRun r = run(("bench " + args.trim()).split(" "));
         assertEquals(2, r.code(), r.out() + r.err());
         String first = r.err().lines().findFirst().orElse("");
         assertTrue(first.startsWith("splitvisor: ") && first.contains(problem.trim()), r.err());
